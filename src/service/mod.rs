@@ -1,0 +1,4 @@
+//! The rules of each endpoint family: permissions, settings, validation. No SQL strings, no
+//! HTTP types beyond the error envelope.
+
+pub mod session;

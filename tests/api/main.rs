@@ -1,0 +1,4 @@
+//! Integration tests against the real PostgreSQL: one binary, one module per endpoint family.
+
+mod common;
+mod foundation;
