@@ -235,7 +235,10 @@ async fn me_shape_and_no_secrets() {
         assert!(me.get(absent).is_none(), "{absent} must not be in /me");
     }
     // `success` is appended last.
-    assert_eq!(me.as_object().unwrap().keys().last().unwrap(), "success");
+    assert_eq!(
+        me.as_object().unwrap().keys().next_back().unwrap(),
+        "success"
+    );
     assert_no_secrets(me, &[&auth.token, &hash_token(&auth.token)]);
     assert_eq!(r.headers["content-type"], "application/json");
     assert_eq!(r.headers["cache-control"], "no-store");
@@ -376,7 +379,7 @@ async fn info_and_openapi() {
 
 #[tokio::test]
 async fn startup_creates_database_bootstraps_admin_and_applies_overwrites() {
-    let name = format!("rc_users_tfresh_{}_{}", std::process::id(), rand_suffix());
+    let name = format!("{}fresh_{}", db_prefix(), rand_suffix());
     let app = TestApp::on_db(
         &name,
         &[

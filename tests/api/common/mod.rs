@@ -27,18 +27,18 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 async fn template() -> &'static str {
     TEMPLATE
         .get_or_init(|| async {
-            let name = format!("rc_users_tpl_{}", std::process::id());
+            let name = format!("{}tpl", db_prefix());
             let mut conn = PgConnection::connect(&format!("{SERVER}/postgres")).await.expect("postgres reachable");
-            // Drop what earlier runs left behind.
-            let stale: Vec<String> = sqlx::query_scalar(
-                "SELECT datname FROM pg_database WHERE datname LIKE 'rc_users_t%' AND datname NOT LIKE $1",
-            )
-            .bind(format!("%_{}%", std::process::id()))
-            .fetch_all(&mut conn)
-            .await
-            .unwrap();
-            for db in stale {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)")).execute(&mut conn).await;
+            // Drop what earlier runs left behind (databases of test processes no longer alive).
+            let all: Vec<String> = sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'rc_users_test_p%'")
+                .fetch_all(&mut conn)
+                .await
+                .unwrap();
+            for db in all {
+                let pid = db.trim_start_matches("rc_users_test_p").split('_').next().unwrap_or("");
+                if !pid.is_empty() && !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)")).execute(&mut conn).await;
+                }
             }
             let config = config_for(&name, &[]);
             let app = App::start(config).await.expect("template app starts");
@@ -53,6 +53,11 @@ async fn template() -> &'static str {
             name
         })
         .await
+}
+
+/// Every test database of this process starts with this prefix (so stale ones can be found).
+pub fn db_prefix() -> String {
+    format!("rc_users_test_p{}_", std::process::id())
 }
 
 pub fn config_for(db: &str, env: &[(&str, &str)]) -> Config {
