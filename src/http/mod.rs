@@ -5,6 +5,7 @@ pub mod auth;
 pub mod extract;
 pub mod me;
 pub mod misc;
+pub mod pagination;
 pub mod schema;
 
 use std::sync::Arc;

@@ -2,3 +2,4 @@
 //! HTTP types beyond the error envelope.
 
 pub mod session;
+pub mod target;

@@ -1,6 +1,7 @@
 //! Settings: typed accessors over an in-memory copy that follows the database
 //! (reloaded after local writes and on `NOTIFY rc_users_cache`).
 
+pub mod custom_fields;
 pub mod defaults;
 pub mod keys;
 

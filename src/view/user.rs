@@ -95,15 +95,12 @@ pub fn readable_custom_fields(settings: &Settings, viewer: Viewer) -> CustomFiel
     if viewer.can_view_all_info() {
         return CustomFieldAccess::All;
     }
-    let raw = settings.get(&keys::ACCOUNTS_CUSTOM_FIELDS);
-    let public = serde_json::from_str::<Map<String, Value>>(&raw)
-        .map(|defs| {
-            defs.into_iter()
-                .filter(|(_, d)| d.get("public").and_then(Value::as_bool).unwrap_or(false))
-                .map(|(k, _)| k)
-                .collect()
-        })
-        .unwrap_or_default();
+    let public = settings
+        .custom_fields()
+        .into_iter()
+        .filter(|d| d.public)
+        .map(|d| d.name)
+        .collect();
     CustomFieldAccess::Only(public)
 }
 
