@@ -1,6 +1,7 @@
 //! PostgreSQL access: connecting (creating the database when missing), migrating, and one
 //! module per aggregate. SQL lives here only; no permission decisions.
 
+pub mod login_failures;
 pub mod rooms;
 pub mod tokens;
 pub mod users;

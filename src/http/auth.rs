@@ -27,11 +27,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
     responses((status = 200, description = "`{status, data:{userId, authToken, me}}`"), (status = 401, description = "Login failed")))]
 pub async fn login(
     State(state): State<AppState>,
-    ClientIp(_ip): ClientIp,
+    ClientIp(ip): ClientIp,
     RcBody(body): RcBody,
 ) -> ApiResult<Response> {
     let request = parse_login(&body).ok_or_else(session::unauthorized)?;
-    let (user, token) = session::login(&state, request).await?;
+    let (user, token) = session::login(&state, request, ip).await?;
     Ok(success_json(json!({
         "status": "success",
         "data": {"userId": user.id, "authToken": token, "me": user::me(&user, &state.settings)},

@@ -62,3 +62,13 @@ keys! {
     TWO_FACTOR_BY_EMAIL_ENABLED: bool = "Accounts_TwoFactorAuthentication_By_Email_Enabled";
     TWO_FACTOR_EMAIL_AUTO_OPT_IN: bool = "Accounts_TwoFactorAuthentication_By_Email_Auto_Opt_In";
 }
+
+keys! {
+    BLOCK_FAILED_LOGINS_ENABLED: bool = "Block_Multiple_Failed_Logins_Enabled";
+    BLOCK_FAILED_LOGINS_BY_USER: bool = "Block_Multiple_Failed_Logins_By_User";
+    BLOCK_FAILED_LOGINS_BY_IP: bool = "Block_Multiple_Failed_Logins_By_Ip";
+    BLOCK_FAILED_LOGINS_ATTEMPTS_BY_USER: i64 = "Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User";
+    BLOCK_FAILED_LOGINS_ATTEMPTS_BY_IP: i64 = "Block_Multiple_Failed_Logins_Attempts_Until_Block_By_Ip";
+    BLOCK_FAILED_LOGINS_UNBLOCK_USER_MINUTES: f64 = "Block_Multiple_Failed_Logins_Time_To_Unblock_By_User_In_Minutes";
+    BLOCK_FAILED_LOGINS_UNBLOCK_IP_MINUTES: f64 = "Block_Multiple_Failed_Logins_Time_To_Unblock_By_Ip_In_Minutes";
+}

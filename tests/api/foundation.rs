@@ -487,3 +487,100 @@ async fn help_lists_every_variable() {
 fn rand_suffix() -> String {
     rc_users::ids::random_id().to_lowercase()
 }
+
+#[tokio::test]
+async fn repeated_failures_block_the_account_then_unblock() {
+    let app = TestApp::new().await;
+    app.insert_user("frank", "pw-frank", &["user"]).await;
+    app.set_setting(
+        "Block_Multiple_Failed_Logins_Attempts_Until_Block_by_User",
+        json!(3),
+    )
+    .await;
+    app.set_setting(
+        "Block_Multiple_Failed_Logins_Time_To_Unblock_By_User_In_Minutes",
+        json!(0.02),
+    )
+    .await;
+    let unauthorized: serde_json::Value = serde_json::from_str(UNAUTHORIZED_LOGIN).unwrap();
+    for _ in 0..3 {
+        app.post(
+            "/api/v1/login",
+            None,
+            json!({"user": "frank", "password": "nope"}),
+        )
+        .await
+        .assert(401, unauthorized.clone());
+    }
+    let blocked = json!({"success": false, "error": "error-login-blocked-for-user", "status": "error",
+                         "message": "Login has been temporarily blocked For User"});
+    app.post(
+        "/api/v1/login",
+        None,
+        json!({"user": "frank", "password": "pw-frank"}),
+    )
+    .await
+    .assert(401, blocked.clone());
+    // Same account by e-mail counts too.
+    app.post(
+        "/api/v1/login",
+        None,
+        json!({"user": "frank@rc-users.test", "password": "pw-frank"}),
+    )
+    .await
+    .assert(401, blocked);
+    // Another account is not affected.
+    app.admin().await;
+    tokio::time::sleep(std::time::Duration::from_millis(1300)).await;
+    app.login("frank", "pw-frank").await;
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM login_failures WHERE kind = 'user'")
+        .fetch_one(app.db())
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "a successful login resets the count");
+}
+
+#[tokio::test]
+async fn repeated_failures_from_one_ip_block_every_account_from_it() {
+    let app = TestApp::new().await;
+    app.set_setting("Block_Multiple_Failed_Logins_By_User", json!(false))
+        .await;
+    app.set_setting(
+        "Block_Multiple_Failed_Logins_Attempts_Until_Block_By_Ip",
+        json!(2),
+    )
+    .await;
+    let from = |ip: &'static str, user: &str, pw: &str| {
+        Request::builder()
+            .method("POST")
+            .uri("/api/v1/login")
+            .header("Content-Type", "application/json")
+            .header("X-Real-IP", ip)
+            .body(Body::from(
+                json!({"user": user, "password": pw}).to_string(),
+            ))
+            .unwrap()
+    };
+    assert_eq!(
+        app.request(from("10.9.9.9", "ghost1", "x")).await.status,
+        401
+    );
+    assert_eq!(
+        app.request(from("10.9.9.9", "ghost2", "x")).await.status,
+        401
+    );
+    app.request(from("10.9.9.9", ADMIN_USER, ADMIN_PASS))
+        .await
+        .assert(
+            401,
+            json!({"success": false, "error": "error-login-blocked-for-ip", "status": "error",
+               "message": "Login has been temporarily blocked For IP"}),
+        );
+    // Another address still logs in.
+    assert_eq!(
+        app.request(from("10.9.9.10", ADMIN_USER, ADMIN_PASS))
+            .await
+            .status,
+        200
+    );
+}
