@@ -1,7 +1,10 @@
 //! PostgreSQL access: connecting (creating the database when missing), migrating, and one
 //! module per aggregate. SQL lives here only; no permission decisions.
 
+pub mod permissions;
+pub mod roles;
 pub mod rooms;
+pub mod settings;
 pub mod tokens;
 pub mod users;
 
