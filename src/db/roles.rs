@@ -234,11 +234,13 @@ pub async fn is_member(
     user_id: &str,
     room_id: &str,
 ) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM subscriptions WHERE rid = $1 AND user_id = $2)")
-        .bind(room_id)
-        .bind(user_id)
-        .fetch_one(db)
-        .await
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM subscriptions WHERE rid = $1 AND user_id = $2)",
+    )
+    .bind(room_id)
+    .bind(user_id)
+    .fetch_one(db)
+    .await
 }
 
 /// Give the role: to `users.roles`, or to the membership of `room_id` for room roles (a room

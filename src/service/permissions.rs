@@ -143,8 +143,15 @@ pub async fn update(
         .into_iter()
         .collect();
     // Locks the roles so none can be deleted before this transaction commits.
-    if roles::existing_ids_for_share(&mut *tx, &wanted).await?.len() != wanted.len() {
-        return Err(ApiError::failure_typed("Invalid role", "error-invalid-role"));
+    if roles::existing_ids_for_share(&mut *tx, &wanted)
+        .await?
+        .len()
+        != wanted.len()
+    {
+        return Err(ApiError::failure_typed(
+            "Invalid role",
+            "error-invalid-role",
+        ));
     }
     for (id, roles) in &changes {
         permissions::set_roles(&mut *tx, id, roles).await?;

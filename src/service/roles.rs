@@ -31,7 +31,10 @@ fn text<'a>(params: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
 }
 
 fn not_allowed(details: Option<Value>) -> ApiError {
-    let e = ApiError::coded("error-action-not-allowed", "Accessing permissions is not allowed");
+    let e = ApiError::coded(
+        "error-action-not-allowed",
+        "Accessing permissions is not allowed",
+    );
     match details {
         Some(d) => e.with_details(d),
         None => e,
@@ -220,7 +223,7 @@ pub async fn delete(
             "Cannot delete role because it's in use",
         ));
     }
-    roles::delete(&mut *tx, &role.id).await?;
+    roles::delete(&mut tx, &role.id).await?;
     tx.commit().await?;
     // The role was also dropped from every permission that listed it.
     state.authz.reload(&state.db).await?;

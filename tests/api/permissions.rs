@@ -31,10 +31,7 @@ async fn list_all_without_and_with_updated_since() {
     assert_eq!(b["remove"], json!([]));
     let update = b["update"].as_array().unwrap();
     assert_eq!(update.len(), PERMISSIONS.len());
-    let d_room = update
-        .iter()
-        .find(|p| p["_id"] == "view-d-room")
-        .unwrap();
+    let d_room = update.iter().find(|p| p["_id"] == "view-d-room").unwrap();
     assert_eq!(
         d_room["roles"],
         json!(["admin", "user", "bot", "app", "guest"])
@@ -79,10 +76,12 @@ async fn list_all_without_and_with_updated_since() {
         PERMISSIONS.len() - 1
     );
     // Re-creating a permission clears its tombstone.
-    sqlx::query("INSERT INTO permissions (id, roles) VALUES ('bulk-register-user', ARRAY['admin'])")
-        .execute(app.db())
-        .await
-        .unwrap();
+    sqlx::query(
+        "INSERT INTO permissions (id, roles) VALUES ('bulk-register-user', ARRAY['admin'])",
+    )
+    .execute(app.db())
+    .await
+    .unwrap();
     let r = app
         .get(
             &format!("/api/v1/permissions.listAll?updatedSince={since}"),
@@ -134,7 +133,10 @@ async fn update_replaces_role_lists_in_one_transaction() {
     let d_room = all.iter().find(|p| p["_id"] == "view-d-room").unwrap();
     assert_eq!(d_room["roles"], json!(["admin"]));
     assert_eq!(perm_roles(&app, "view-d-room").await, ["admin"]);
-    assert_eq!(perm_roles(&app, "send-mail").await, ["admin", "bot", "user"]);
+    assert_eq!(
+        perm_roles(&app, "send-mail").await,
+        ["admin", "bot", "user"]
+    );
     // An empty list is allowed.
     app.post(
         "/api/v1/permissions.update",
@@ -275,9 +277,13 @@ async fn a_permission_change_applies_to_the_very_next_request() {
         )
         .await
         .ok();
-        app.post("/api/v1/roles.create", Some(&admin), json!({"name": "Auditor"}))
-            .await
-            .ok()["role"]["_id"]
+        app.post(
+            "/api/v1/roles.create",
+            Some(&admin),
+            json!({"name": "Auditor"}),
+        )
+        .await
+        .ok()["role"]["_id"]
             .as_str()
             .unwrap()
             .to_owned()
@@ -348,7 +354,10 @@ async fn a_permission_revoked_on_instance_a_is_enforced_by_instance_b_within_a_s
         b.get(path, Some(&admin)).await.status == 403
     })
     .await;
-    assert!(took.is_some(), "instance B still allowed the revoked permission after 1 s");
+    assert!(
+        took.is_some(),
+        "instance B still allowed the revoked permission after 1 s"
+    );
     // And the grant back travels the same way.
     let user = b.user("granted-later").await;
     b.post(
@@ -362,5 +371,8 @@ async fn a_permission_revoked_on_instance_a_is_enforced_by_instance_b_within_a_s
         a.get(path, Some(&admin)).await.status == 200
     })
     .await;
-    assert!(took.is_some(), "instance A did not follow B's change within 1 s");
+    assert!(
+        took.is_some(),
+        "instance A did not follow B's change within 1 s"
+    );
 }

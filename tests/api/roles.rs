@@ -54,19 +54,27 @@ async fn roles_list_returns_every_role_without_updated_at() {
     let r = app.get("/api/v1/roles.list", Some(&user)).await;
     let roles = r.ok()["roles"].as_array().unwrap().clone();
     assert_eq!(roles.len(), 12);
-    assert!(roles.contains(&json!({"_id": "admin", "name": "admin", "scope": "Users",
-        "description": "Admin", "protected": true, "mandatory2fa": false})));
-    assert!(roles.contains(&json!({"_id": "moderator", "name": "moderator", "scope": "Subscriptions",
-        "description": "Moderator", "protected": true, "mandatory2fa": false})));
+    assert!(
+        roles.contains(&json!({"_id": "admin", "name": "admin", "scope": "Users",
+        "description": "Admin", "protected": true, "mandatory2fa": false}))
+    );
+    assert!(roles.contains(
+        &json!({"_id": "moderator", "name": "moderator", "scope": "Subscriptions",
+        "description": "Moderator", "protected": true, "mandatory2fa": false})
+    ));
     assert!(roles.iter().all(|r| r.get("_updatedAt").is_none()));
     assert_eq!(r.body.as_object().unwrap().len(), 2);
     app.get("/api/v1/roles.list", None)
         .await
         .assert(401, ApiError::Unauthenticated.body());
     // A custom role shows up at once.
-    app.post("/api/v1/roles.create", Some(&admin), json!({"name": "Support"}))
-        .await
-        .ok();
+    app.post(
+        "/api/v1/roles.create",
+        Some(&admin),
+        json!({"name": "Support"}),
+    )
+    .await
+    .ok();
     let r = app.get("/api/v1/roles.list", Some(&user)).await;
     assert!(r.ok()["roles"]
         .as_array()
@@ -89,7 +97,10 @@ async fn get_users_in_role_answers_holders_sorted_with_total() {
         .await
         .unwrap();
     let r = app
-        .get("/api/v1/roles.getUsersInRole?role=livechat-agent", Some(&admin))
+        .get(
+            "/api/v1/roles.getUsersInRole?role=livechat-agent",
+            Some(&admin),
+        )
         .await;
     let b = r.ok();
     assert_eq!(b["total"], 4);
@@ -102,9 +113,27 @@ async fn get_users_in_role_answers_holders_sorted_with_total() {
         .collect();
     assert_eq!(names, ["Bob", "amy", "carl", "zed"]);
     let amy = &b["users"][1];
-    let keys: Vec<&str> = amy.as_object().unwrap().keys().map(|k| k.as_str()).collect();
-    assert_eq!(keys, ["_id", "name", "username", "emails", "createdAt", "_updatedAt"]);
-    assert_eq!(amy["emails"], json!([{"address": "amy@rc-users.test", "verified": false}]));
+    let keys: Vec<&str> = amy
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "_id",
+            "name",
+            "username",
+            "emails",
+            "createdAt",
+            "_updatedAt"
+        ]
+    );
+    assert_eq!(
+        amy["emails"],
+        json!([{"address": "amy@rc-users.test", "verified": false}])
+    );
     assert_no_secrets(b, &[]);
 
     // Pagination.
@@ -154,13 +183,19 @@ async fn get_users_in_role_errors() {
         .await
         .assert(
             400,
-            coded("error-param-not-provided", "Query param \"role\" is required"),
+            coded(
+                "error-param-not-provided",
+                "Query param \"role\" is required",
+            ),
         );
     app.get("/api/v1/users.getUsersOfRole?role=", Some(&admin))
         .await
         .assert(
             400,
-            coded("error-param-not-provided", "Query param \"role\" is required"),
+            coded(
+                "error-param-not-provided",
+                "Query param \"role\" is required",
+            ),
         );
     app.get("/api/v1/roles.getUsersInRole?role=nope", Some(&admin))
         .await
@@ -169,9 +204,13 @@ async fn get_users_in_role_errors() {
             json!({"success": false, "error": "[error-invalid-roleId]", "errorType": "error-invalid-roleId"}),
         );
     // The role *name* of a custom role is not its id.
-    app.post("/api/v1/roles.create", Some(&admin), json!({"name": "Custom"}))
-        .await
-        .ok();
+    app.post(
+        "/api/v1/roles.create",
+        Some(&admin),
+        json!({"name": "Custom"}),
+    )
+    .await
+    .ok();
     app.get("/api/v1/roles.getUsersInRole?role=Custom", Some(&admin))
         .await
         .assert(
@@ -254,7 +293,10 @@ async fn add_user_to_role_global_and_room() {
     assert_eq!(user_roles(&app, "bob").await, ["user", "livechat-agent"]);
     // The holder shows up at once.
     let r = app
-        .get("/api/v1/roles.getUsersInRole?role=livechat-agent", Some(&admin))
+        .get(
+            "/api/v1/roles.getUsersInRole?role=livechat-agent",
+            Some(&admin),
+        )
         .await;
     assert_eq!(r.ok()["users"][0]["_id"], bob.as_str());
 
@@ -320,15 +362,18 @@ async fn add_user_to_role_errors_in_rocket_chat_order() {
             400,
             json!({"success": false, "error": "must NOT have additional properties [invalid-params]", "errorType": "invalid-params"}),
         );
-    post(admin.clone(), json!({"username": "ghost", "roleId": "user"}))
-        .await
-        .assert(
-            400,
-            coded(
-                "error-invalid-user",
-                "The required \"userId\" or \"username\" param provided does not match any users",
-            ),
-        );
+    post(
+        admin.clone(),
+        json!({"username": "ghost", "roleId": "user"}),
+    )
+    .await
+    .assert(
+        400,
+        coded(
+            "error-invalid-user",
+            "The required \"userId\" or \"username\" param provided does not match any users",
+        ),
+    );
     post(admin.clone(), json!({"username": " ", "roleId": "user"}))
         .await
         .assert(
@@ -345,19 +390,25 @@ async fn add_user_to_role_errors_in_rocket_chat_order() {
             json!({"success": false, "error": "error-invalid-role-properties"}),
         );
     // Unknown role: error and errorType swapped, as in Rocket.Chat.
-    post(admin.clone(), json!({"username": "target", "roleId": "nope"}))
-        .await
-        .assert(
-            400,
-            json!({"success": false, "error": "error-role-not-found", "errorType": "Role not found"}),
-        );
+    post(
+        admin.clone(),
+        json!({"username": "target", "roleId": "nope"}),
+    )
+    .await
+    .assert(
+        400,
+        json!({"success": false, "error": "error-role-not-found", "errorType": "Role not found"}),
+    );
     // "Already in role" comes before the permission check: a regular user can probe.
-    post(user.clone(), json!({"username": "target", "roleId": "user"}))
-        .await
-        .assert(
-            400,
-            coded("error-user-already-in-role", "User already in role"),
-        );
+    post(
+        user.clone(),
+        json!({"username": "target", "roleId": "user"}),
+    )
+    .await
+    .assert(
+        400,
+        coded("error-user-already-in-role", "User already in role"),
+    );
     post(user.clone(), json!({"username": "target", "roleId": "bot"}))
         .await
         .assert(
@@ -379,9 +430,12 @@ async fn add_user_to_role_errors_in_rocket_chat_order() {
         );
     assert_eq!(user_roles(&app, "target").await, ["user"]);
     app.set_permission("assign-admin-role", &["admin"]).await;
-    post(admin.clone(), json!({"username": "target", "roleId": "admin"}))
-        .await
-        .ok();
+    post(
+        admin.clone(),
+        json!({"username": "target", "roleId": "admin"}),
+    )
+    .await
+    .ok();
     assert_eq!(user_roles(&app, "target").await, ["user", "admin"]);
     app.post("/api/v1/roles.addUserToRole", None, json!({}))
         .await
@@ -404,9 +458,12 @@ async fn remove_user_from_role_and_its_errors() {
                 .await
         }
     };
-    post(&user, json!({"username": "eve", "roleId": "livechat-agent"}))
-        .await
-        .assert(403, forbidden());
+    post(
+        &user,
+        json!({"username": "eve", "roleId": "livechat-agent"}),
+    )
+    .await
+    .assert(403, forbidden());
     post(&admin, json!({"roleId": "livechat-agent"}))
         .await
         .assert(
@@ -418,30 +475,52 @@ async fn remove_user_from_role_and_its_errors() {
         json!({"success": false, "error": "error-invalid-role-properties"}),
     );
     // Exact, case-sensitive username.
-    post(&admin, json!({"username": "EVE", "roleId": "livechat-agent"}))
+    post(
+        &admin,
+        json!({"username": "EVE", "roleId": "livechat-agent"}),
+    )
+    .await
+    .assert(
+        400,
+        coded("error-invalid-user", "There is no user with this username"),
+    );
+    post(&admin, json!({"username": "eve", "roleId": "nope"}))
         .await
         .assert(
             400,
-            coded("error-invalid-user", "There is no user with this username"),
+            coded("error-invalid-roleId", "This role does not exist"),
         );
-    post(&admin, json!({"username": "eve", "roleId": "nope"}))
-        .await
-        .assert(400, coded("error-invalid-roleId", "This role does not exist"));
     post(&admin, json!({"username": "eve", "roleId": "bot"}))
         .await
-        .assert(400, coded("error-user-not-in-role", "User is not in this role"));
-    let r = post(&admin, json!({"username": "eve", "roleId": "livechat-agent"})).await;
+        .assert(
+            400,
+            coded("error-user-not-in-role", "User is not in this role"),
+        );
+    let r = post(
+        &admin,
+        json!({"username": "eve", "roleId": "livechat-agent"}),
+    )
+    .await;
     assert_eq!(r.ok()["role"]["_id"], "livechat-agent");
     assert_eq!(user_roles(&app, "eve").await, ["user"]);
 
     // Room roles are addressed with `scope`; `roomId` is ignored.
     join(&app, &eve, "ops", Some(&["owner"])).await;
-    post(&admin, json!({"username": "eve", "roleId": "owner", "roomId": "ops"}))
-        .await
-        .assert(400, coded("error-user-not-in-role", "User is not in this role"));
-    post(&admin, json!({"username": "eve", "roleId": "owner", "scope": "ops"}))
-        .await
-        .ok();
+    post(
+        &admin,
+        json!({"username": "eve", "roleId": "owner", "roomId": "ops"}),
+    )
+    .await
+    .assert(
+        400,
+        coded("error-user-not-in-role", "User is not in this role"),
+    );
+    post(
+        &admin,
+        json!({"username": "eve", "roleId": "owner", "scope": "ops"}),
+    )
+    .await
+    .ok();
     assert_eq!(
         subscription_roles(&app, &eve, "ops").await,
         Some(Vec::<String>::new())
@@ -460,7 +539,10 @@ async fn the_last_admin_keeps_the_admin_role() {
     .await
     .assert(
         400,
-        coded("error-admin-required", "You need to have at least one admin"),
+        coded(
+            "error-admin-required",
+            "You need to have at least one admin",
+        ),
     );
     assert_eq!(user_roles(&app, ADMIN_USER).await, ["admin"]);
 
@@ -481,7 +563,10 @@ async fn the_last_admin_keeps_the_admin_role() {
     );
     let statuses = [a.status.as_u16(), b.status.as_u16()];
     assert!(
-        statuses == [200, 400] || statuses == [200, 403] || statuses == [400, 200] || statuses == [403, 200],
+        statuses == [200, 400]
+            || statuses == [200, 403]
+            || statuses == [400, 200]
+            || statuses == [403, 200],
         "{statuses:?} {} {}",
         a.body,
         b.body
@@ -511,21 +596,24 @@ async fn delete_role_rules_and_tombstone() {
         400,
         json!({"success": false, "error": "must have required property 'roleId' [invalid-params]", "errorType": "invalid-params"}),
     );
-    post(&admin, json!({"roleId": "nope"}))
-        .await
-        .assert(400, coded("error-invalid-roleId", "This role does not exist"));
+    post(&admin, json!({"roleId": "nope"})).await.assert(
+        400,
+        coded("error-invalid-roleId", "This role does not exist"),
+    );
     for protected in ["admin", "user", "bot", "guest", "moderator", "owner"] {
-        post(&admin, json!({"roleId": protected}))
-            .await
-            .assert(
-                400,
-                coded("error-role-protected", "Cannot delete a protected role"),
-            );
+        post(&admin, json!({"roleId": protected})).await.assert(
+            400,
+            coded("error-role-protected", "Cannot delete a protected role"),
+        );
     }
     let before = chrono::Utc::now();
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     let id = app
-        .post("/api/v1/roles.create", Some(&admin), json!({"name": "Temp"}))
+        .post(
+            "/api/v1/roles.create",
+            Some(&admin),
+            json!({"name": "Temp"}),
+        )
         .await
         .ok()["role"]["_id"]
         .as_str()
@@ -543,15 +631,23 @@ async fn delete_role_rules_and_tombstone() {
         .unwrap()
         .to_owned();
     // In use globally, then in a room.
-    let holder = app.insert_user("holder", "pw-1", &["user", id.as_str()]).await;
+    let holder = app
+        .insert_user("holder", "pw-1", &["user", id.as_str()])
+        .await;
     post(&admin, json!({"roleId": id})).await.assert(
         400,
-        coded("error-role-in-use", "Cannot delete role because it's in use"),
+        coded(
+            "error-role-in-use",
+            "Cannot delete role because it's in use",
+        ),
     );
     join(&app, &holder, "r1", Some(&[room_role.as_str()])).await;
     post(&admin, json!({"roleId": "RoomTemp"})).await.assert(
         400,
-        coded("error-role-in-use", "Cannot delete role because it's in use"),
+        coded(
+            "error-role-in-use",
+            "Cannot delete role because it's in use",
+        ),
     );
     sqlx::query("UPDATE users SET roles = ARRAY['user'] WHERE id = $1")
         .bind(&holder)
@@ -634,7 +730,13 @@ async fn create_custom_roles() {
     .unwrap();
     assert_eq!(
         row,
-        ("Helpdesk".into(), "Users".into(), "First line".into(), false, true)
+        (
+            "Helpdesk".into(),
+            "Users".into(),
+            "First line".into(),
+            false,
+            true
+        )
     );
     // Defaults and nulls.
     let r = app
@@ -701,7 +803,10 @@ async fn create_custom_roles() {
     )
     .await
     .ok();
-    assert_eq!(user_roles(&app, "helper").await, vec!["user".to_owned(), id]);
+    assert_eq!(
+        user_roles(&app, "helper").await,
+        vec!["user".to_owned(), id]
+    );
 }
 
 #[tokio::test]
@@ -720,9 +825,13 @@ async fn update_roles() {
         .as_str()
         .unwrap()
         .to_owned();
-    app.post("/api/v1/roles.create", Some(&admin), json!({"name": "Taken"}))
-        .await
-        .ok();
+    app.post(
+        "/api/v1/roles.create",
+        Some(&admin),
+        json!({"name": "Taken"}),
+    )
+    .await
+    .ok();
     // Omitted scope means "Users", omitted description "", omitted mandatory2fa keeps.
     let r = app
         .post(
@@ -775,7 +884,10 @@ async fn update_roles() {
         json!({"roleId": "nope", "name": "x"}),
     )
     .await
-    .assert(400, coded("error-invalid-roleId", "This role does not exist"));
+    .assert(
+        400,
+        coded("error-invalid-roleId", "This role does not exist"),
+    );
     // Protected roles: the description may change, the name and scope may not.
     let r = app
         .post(
@@ -861,7 +973,10 @@ async fn roles_sync() {
     .await
     .ok();
     let r = app
-        .get(&format!("/api/v1/roles.sync?updatedSince={now}"), Some(&user))
+        .get(
+            &format!("/api/v1/roles.sync?updatedSince={now}"),
+            Some(&user),
+        )
         .await;
     let update = r.ok()["roles"]["update"].as_array().unwrap();
     assert_eq!(update.len(), 1);
@@ -870,7 +985,10 @@ async fn roles_sync() {
     // The `_updatedAt` a client got back excludes that same row next time.
     let last = update[0]["_updatedAt"].as_str().unwrap().to_owned();
     let r = app
-        .get(&format!("/api/v1/roles.sync?updatedSince={last}"), Some(&user))
+        .get(
+            &format!("/api/v1/roles.sync?updatedSince={last}"),
+            Some(&user),
+        )
         .await;
     assert_eq!(r.ok()["roles"]["update"], json!([]));
     app.get("/api/v1/roles.sync?updatedSince=yesterday", Some(&user))
@@ -891,4 +1009,70 @@ async fn roles_sync() {
     app.get("/api/v1/roles.sync", None)
         .await
         .assert(401, ApiError::Unauthenticated.body());
+}
+
+#[tokio::test]
+async fn hostile_input_is_a_400_never_a_500() {
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    let nul = json!({"success": false, "error": "Invalid characters in request"});
+    for (path, body) in [
+        ("/api/v1/roles.create", json!({"name": "a\u{0}b"})),
+        (
+            "/api/v1/roles.addUserToRole",
+            json!({"username": "x\u{0}", "roleId": "user"}),
+        ),
+        (
+            "/api/v1/roles.removeUserFromRole",
+            json!({"username": "x\u{0}", "roleId": "user"}),
+        ),
+        ("/api/v1/roles.delete", json!({"roleId": "\u{0}"})),
+        (
+            "/api/v1/roles.update",
+            json!({"roleId": "\u{0}", "name": "x"}),
+        ),
+        (
+            "/api/v1/permissions.update",
+            json!({"permissions": [{"_id": "\u{0}", "roles": []}]}),
+        ),
+        ("/api/v1/settings/Site_Name", json!({"value": "a\u{0}"})),
+    ] {
+        app.post(path, Some(&admin), body)
+            .await
+            .assert(400, nul.clone());
+    }
+    app.get("/api/v1/roles.getUsersInRole?role=%00", Some(&admin))
+        .await
+        .assert(400, nul.clone());
+    app.get("/api/v1/roles.sync?updatedSince=%00", Some(&admin))
+        .await
+        .assert(
+            400,
+            coded(
+                "error-updatedSince-param-invalid",
+                "The \"updatedSince\" query parameter must be a valid date.",
+            ),
+        );
+    app.get("/api/v1/settings/%00", Some(&admin))
+        .await
+        .assert(400, json!({"success": false}));
+    for (path, ct, body) in [
+        ("/api/v1/roles.create", "application/json", "{\"name\":"),
+        ("/api/v1/permissions.update", "application/json", "[1,2]"),
+        ("/api/v1/settings/Site_Name", "application/json", "nope"),
+    ] {
+        let r = app.post_raw(path, Some(&admin), ct, body).await;
+        assert_eq!(r.status, 400, "{path}: {}", r.body);
+        assert_eq!(r.body["success"], false);
+    }
+    // Form bodies work like JSON ones.
+    let r = app
+        .post_raw(
+            "/api/v1/roles.create",
+            Some(&admin),
+            "application/x-www-form-urlencoded",
+            "name=FormRole&description=via+form",
+        )
+        .await;
+    assert_eq!(r.ok()["role"]["description"], "via form");
 }

@@ -37,12 +37,15 @@ async fn get_setting_by_id() {
     let app = TestApp::new().await;
     let admin = app.admin().await;
     let user = app.user("curious").await;
-    app.get("/api/v1/settings/Accounts_AllowUserAvatarChange", Some(&admin))
-        .await
-        .assert(
-            200,
-            json!({"_id": "Accounts_AllowUserAvatarChange", "value": true, "success": true}),
-        );
+    app.get(
+        "/api/v1/settings/Accounts_AllowUserAvatarChange",
+        Some(&admin),
+    )
+    .await
+    .assert(
+        200,
+        json!({"_id": "Accounts_AllowUserAvatarChange", "value": true, "success": true}),
+    );
     app.get("/api/v1/settings/API_Upper_Count_Limit", Some(&admin))
         .await
         .assert(
@@ -110,7 +113,9 @@ async fn set_setting_checks_the_declared_type() {
     ];
     for (id, value, expected) in cases {
         let before = stored(&app, id).await;
-        set(id, json!({ "value": value })).await.assert(400, expected);
+        set(id, json!({ "value": value }))
+            .await
+            .assert(400, expected);
         assert_eq!(stored(&app, id).await, before, "{id} changed");
     }
 
@@ -118,12 +123,28 @@ async fn set_setting_checks_the_declared_type() {
         ("Accounts_AllowDeleteOwnAccount", json!(true), json!(true)),
         // A numeric string is stored as the number it means.
         ("API_Default_Count", json!("25"), json!(25)),
-        ("Accounts_Default_User_Preferences_notificationsSoundVolume", json!(0), json!(0)),
-        ("Unread_Count_DM", json!("mentions_only"), json!("mentions_only")),
+        (
+            "Accounts_Default_User_Preferences_notificationsSoundVolume",
+            json!(0),
+            json!(0),
+        ),
+        (
+            "Unread_Count_DM",
+            json!("mentions_only"),
+            json!("mentions_only"),
+        ),
         ("Site_Name", json!("Acme Chat"), json!("Acme Chat")),
-        ("Accounts_CustomFields", json!("{\"team\":{\"type\":\"text\"}}"), json!("{\"team\":{\"type\":\"text\"}}")),
+        (
+            "Accounts_CustomFields",
+            json!("{\"team\":{\"type\":\"text\"}}"),
+            json!("{\"team\":{\"type\":\"text\"}}"),
+        ),
         ("Accounts_CustomFields", json!(""), json!("")),
-        ("Accounts_Default_User_Preferences_sidebarSectionsOrder", json!(["Unread", "Channels"]), json!(["Unread", "Channels"])),
+        (
+            "Accounts_Default_User_Preferences_sidebarSectionsOrder",
+            json!(["Unread", "Channels"]),
+            json!(["Unread", "Channels"]),
+        ),
     ];
     for (id, value, expected) in ok {
         set(id, json!({ "value": value }))
@@ -209,10 +230,12 @@ async fn set_setting_asks_for_the_second_factor() {
     assert_eq!(stored(&app, "Site_Name").await, json!("Rocket.Chat"));
     // The permission is checked before the second factor.
     let user = app.user("no-perm").await;
-    sqlx::query("UPDATE users SET created_at = now() - interval '2 hours' WHERE username = 'no-perm'")
-        .execute(app.db())
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE users SET created_at = now() - interval '2 hours' WHERE username = 'no-perm'",
+    )
+    .execute(app.db())
+    .await
+    .unwrap();
     app.post(path, Some(&user), json!({"value": "Two"}))
         .await
         .assert(403, ApiError::MissingPermission.body());
@@ -220,7 +243,10 @@ async fn set_setting_asks_for_the_second_factor() {
         path,
         Some(&admin),
         json!({"value": "Two"}),
-        &[("x-2fa-code", sha256_hex(ADMIN_PASS).as_str()), ("x-2fa-method", "password")],
+        &[
+            ("x-2fa-code", sha256_hex(ADMIN_PASS).as_str()),
+            ("x-2fa-method", "password"),
+        ],
     )
     .await
     .assert(200, json!({"success": true}));
@@ -295,10 +321,16 @@ async fn a_setting_changed_on_instance_a_is_seen_by_instance_b_within_a_second()
         me.body["settings"]["preferences"]["sidebarViewMode"] == "extended"
     })
     .await;
-    assert!(took.is_some(), "instance B did not see the setting within 1 s");
+    assert!(
+        took.is_some(),
+        "instance B did not see the setting within 1 s"
+    );
     b.get(&format!("/api/v1/settings/{id}"), Some(&admin))
         .await
-        .assert(200, json!({"_id": id, "value": "extended", "success": true}));
+        .assert(
+            200,
+            json!({"_id": id, "value": "extended", "success": true}),
+        );
     assert_eq!(
         b.state
             .settings
@@ -337,7 +369,11 @@ async fn settings_public_needs_no_login_and_pages() {
         .iter()
         .all(|s| s.as_object().unwrap().len() == 2));
     // Private and hidden settings never appear.
-    for private in ["API_Default_Count", "SMTP_Host", "Accounts_SystemBlockedUsernameList"] {
+    for private in [
+        "API_Default_Count",
+        "SMTP_Host",
+        "Accounts_SystemBlockedUsernameList",
+    ] {
         assert!(!ids.contains(&private));
     }
     let r = app
@@ -402,6 +438,8 @@ async fn overwrite_setting_wins_over_the_stored_value_at_start_up() {
             200,
             json!({"_id": "Site_Name", "value": "From Env", "success": true}),
         );
-    let r = second.get("/api/v1/settings.public?_id=Site_Name", None).await;
+    let r = second
+        .get("/api/v1/settings.public?_id=Site_Name", None)
+        .await;
     assert_eq!(r.ok()["settings"][0]["value"], "From Env");
 }
