@@ -216,6 +216,13 @@ impl IntoResponse for ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            // Text PostgreSQL cannot hold (a NUL character, `\u0000` in JSON) can only come
+            // from the client's input: a 400, never a 500.
+            if matches!(db.code().as_deref(), Some("22021" | "22P05")) {
+                return ApiError::failure("Invalid characters in request");
+            }
+        }
         ApiError::Internal(format!("database: {e}"))
     }
 }

@@ -2,7 +2,10 @@
 //! module per aggregate. SQL lives here only; no permission decisions.
 
 pub mod login_failures;
+pub mod permissions;
+pub mod roles;
 pub mod rooms;
+pub mod settings;
 pub mod tokens;
 pub mod users;
 

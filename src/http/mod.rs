@@ -6,7 +6,10 @@ pub mod extract;
 pub mod me;
 pub mod misc;
 pub mod pagination;
+pub mod permissions;
+pub mod roles;
 pub mod schema;
+pub mod settings;
 
 use std::sync::Arc;
 
@@ -54,6 +57,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(misc::routes())
         .merge(auth::routes())
         .merge(me::routes())
+        .merge(roles::routes())
+        .merge(permissions::routes())
+        .merge(settings::routes())
 }
 
 /// The OpenAPI document of every registered route.

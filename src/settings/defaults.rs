@@ -136,12 +136,15 @@ pub static SETTINGS: &[SettingDef] = &[
         },
         Int(104857600),
     ),
+    public("FileUpload_RotateImages", Boolean, Bool(true)),
     public("Presence_broadcast_disabled", Boolean, Bool(false)),
     def(
         "Troubleshoot_Disable_Presence_Broadcast",
         Boolean,
         Bool(false),
     ),
+    public("LDAP_Enable", Boolean, Bool(false)),
+    def("AutoTranslate_AutoEnableOnJoinRoom", Boolean, Bool(false)),
     // REST API
     def("API_Default_Count", INT, Int(50)),
     def("API_Upper_Count_Limit", INT, Int(100)),

@@ -1,5 +1,6 @@
 //! What a caller may see of a user, built field by field from one list of readable fields.
 
+pub mod authz;
 pub mod user;
 
 use chrono::{DateTime, Utc};

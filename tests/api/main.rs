@@ -1,4 +1,8 @@
 //! Integration tests against the real PostgreSQL: one binary, one module per endpoint family.
 
+mod authz_matrix;
 mod common;
 mod foundation;
+mod permissions;
+mod roles;
+mod settings;
