@@ -314,6 +314,20 @@ async fn add_user_to_role_global_and_room() {
         Some(vec!["moderator".to_owned()])
     );
     assert_eq!(user_roles(&app, "bob").await, ["user", "livechat-agent"]);
+    // A room role without a room: answered with the role, nothing changes (Rocket.Chat).
+    let r = app
+        .post(
+            "/api/v1/roles.addUserToRole",
+            Some(&admin),
+            json!({"username": "bob", "roleId": "leader"}),
+        )
+        .await;
+    assert_eq!(r.ok()["role"]["_id"], "leader");
+    assert_eq!(
+        subscription_roles(&app, &bob, "team-room").await,
+        Some(vec!["moderator".to_owned()])
+    );
+    assert_eq!(user_roles(&app, "bob").await, ["user", "livechat-agent"]);
     // Not a member of that room.
     app.post(
         "/api/v1/roles.addUserToRole",
