@@ -3,3 +3,4 @@
 
 pub mod session;
 pub mod target;
+pub mod users_write;

@@ -70,6 +70,11 @@ pub fn matches_pattern(settings: &Settings, username: &str) -> bool {
     js_len(username) <= MAX_LEN && pattern(settings).is_match(username)
 }
 
+/// Short enough to be a username at all (the length cap, without the pattern).
+pub fn js_len_ok(username: &str) -> bool {
+    js_len(username) <= MAX_LEN
+}
+
 /// Reserved or blocked? Each list entry is an anchored, case-insensitive pattern tested
 /// against the regex-escaped candidate — Rocket.Chat's quirk, so entries containing `.` or
 /// other metacharacters never match a name that contains them.
