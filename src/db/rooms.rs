@@ -56,7 +56,7 @@ pub async fn sole_owned_rooms(
          WHERE s.user_id = $1 AND s.roles @> ARRAY['owner'] AND r.t <> 'd' \
          AND NOT EXISTS (SELECT 1 FROM subscriptions o WHERE o.rid = s.rid AND o.user_id <> $1 \
                          AND o.roles @> ARRAY['owner']) \
-         ORDER BY name COLLATE \"C\", r.id",
+         ORDER BY coalesce(r.name, r.id) COLLATE \"C\", r.id",
     )
     .bind(user_id)
     .fetch_all(db)

@@ -340,11 +340,7 @@ impl UserPatch {
 }
 
 /// Apply a patch in one statement (bumps `_updatedAt`).
-pub async fn update(
-    db: impl PgExecutor<'_>,
-    id: &str,
-    p: &UserPatch,
-) -> Result<u64, sqlx::Error> {
+pub async fn update(db: impl PgExecutor<'_>, id: &str, p: &UserPatch) -> Result<u64, sqlx::Error> {
     let mut q = sqlx::QueryBuilder::<sqlx::Postgres>::new("UPDATE users SET updated_at = now()");
     if let Some(v) = &p.username {
         q.push(", username = ").push_bind(v.clone());
@@ -466,7 +462,9 @@ pub async fn count_numbered_usernames(
 ) -> Result<i64, sqlx::Error> {
     let like = format!(
         "{}-%",
-        base.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+        base.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
     );
     sqlx::query_scalar(
         "SELECT count(*) FROM users WHERE username LIKE $1 AND substr(username, $2) ~ '^[0-9]+'",

@@ -232,7 +232,10 @@ pub async fn users_set_active_status(
         .opt("confirmRelinquish", Ty::Bool)
         .validate(&mut body)?;
     let user_id = body.get("userId").and_then(Value::as_str).unwrap_or("");
-    let active = body.get("activeStatus").and_then(Value::as_bool).unwrap_or(false);
+    let active = body
+        .get("activeStatus")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let confirm = body
         .get("confirmRelinquish")
         .and_then(Value::as_bool)

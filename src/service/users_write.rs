@@ -62,7 +62,11 @@ fn iou(code: &str, reason: impl Into<String>, extra: Value) -> ApiError {
 }
 
 fn not_allowed(action: &str, reason: &str) -> ApiError {
-    iou("error-action-not-allowed", reason, json!({"action": action}))
+    iou(
+        "error-action-not-allowed",
+        reason,
+        json!({"action": action}),
+    )
 }
 
 /// `<value> is already in use :(` (value HTML-escaped).
@@ -99,10 +103,7 @@ fn field_required(field: &str) -> ApiError {
 }
 
 fn extension_unavailable() -> ApiError {
-    ApiError::coded(
-        "error-extension-not-available",
-        "Extension not available",
-    )
+    ApiError::coded("error-extension-not-available", "Extension not available")
 }
 
 fn identity_error(method: &str) -> ApiError {
@@ -189,9 +190,7 @@ async fn apply_custom_fields(
             RecordFieldWrite::Set(RecordField::Name, v) => patch.name = Some(Some(v)),
             RecordFieldWrite::Set(RecordField::Nickname, v) => patch.nickname = Some(Some(v)),
             RecordFieldWrite::Set(RecordField::Bio, v) => patch.bio = Some(Some(v)),
-            RecordFieldWrite::Set(RecordField::StatusText, v) => {
-                patch.status_text = Some(Some(v))
-            }
+            RecordFieldWrite::Set(RecordField::StatusText, v) => patch.status_text = Some(Some(v)),
         }
     }
     Ok(())
@@ -232,7 +231,12 @@ fn history_keep(state: &AppState) -> i64 {
 }
 
 /// `Entered password has been previously used` when history is on and `clear` is in it.
-async fn check_history(state: &AppState, user_id: &str, clear: &str, method: &str) -> ApiResult<()> {
+async fn check_history(
+    state: &AppState,
+    user_id: &str,
+    clear: &str,
+    method: &str,
+) -> ApiResult<()> {
     if !state.settings.get(&keys::PASSWORD_HISTORY_ENABLED) {
         return Ok(());
     }
@@ -283,7 +287,11 @@ async fn roles_for_new_user(
 // ---------------------------------------------------------------- users.create
 
 /// `POST users.create` (body already schema-checked; 2FA already passed).
-pub async fn create(state: &AppState, caller: &Caller, body: &Map<String, Value>) -> ApiResult<User> {
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    body: &Map<String, Value>,
+) -> ApiResult<User> {
     let name_in = get_str(body, "name").unwrap_or("");
     let username_in = get_str(body, "username").unwrap_or("");
     let email_in = get_str(body, "email").unwrap_or("");
@@ -322,7 +330,10 @@ pub async fn create(state: &AppState, caller: &Caller, body: &Map<String, Value>
             ));
         }
         if roles.iter().any(|r| r == "admin") && !caller.can(state, perm::ASSIGN_ADMIN_ROLE) {
-            return Err(not_allowed("Assign_admin", "Assigning admin is not allowed"));
+            return Err(not_allowed(
+                "Assign_admin",
+                "Assigning admin is not allowed",
+            ));
         }
         if !same_roles(roles, &default_roles(state)) && !caller.can(state, perm::ASSIGN_ROLES) {
             return Err(not_allowed("Assign_role", "Assign roles is not allowed"));
@@ -355,7 +366,10 @@ pub async fn create(state: &AppState, caller: &Caller, body: &Map<String, Value>
     let email = Email::parse(email_in).ok_or_else(|| email::invalid_email_with_value(email_in))?;
     email.check_domain(&state.settings)?;
     // 6. bio and nickname
-    let bio = get_str(body, "bio").map(profile::bio).transpose()?.flatten();
+    let bio = get_str(body, "bio")
+        .map(profile::bio)
+        .transpose()?
+        .flatten();
     let nickname = get_str(body, "nickname")
         .map(profile::nickname)
         .transpose()?
@@ -393,8 +407,11 @@ pub async fn create(state: &AppState, caller: &Caller, body: &Map<String, Value>
         email: Some(email.as_str().to_owned()),
         email_verified: get_bool(body, "verified").unwrap_or(false),
         kind: "user".into(),
-        active: active_in
-            .unwrap_or(!state.settings.get(&keys::ACCOUNTS_MANUALLY_APPROVE_NEW_USERS)),
+        active: active_in.unwrap_or(
+            !state
+                .settings
+                .get(&keys::ACCOUNTS_MANUALLY_APPROVE_NEW_USERS),
+        ),
         roles,
         nickname,
         bio,
@@ -653,7 +670,11 @@ pub async fn set_active_status(
 // ---------------------------------------------------------------- users.update
 
 /// `POST users.update` (body schema-checked; 2FA passed). Returns the re-read target.
-pub async fn update(state: &AppState, caller: &Caller, body: &Map<String, Value>) -> ApiResult<User> {
+pub async fn update(
+    state: &AppState,
+    caller: &Caller,
+    body: &Map<String, Value>,
+) -> ApiResult<User> {
     let user_id = get_str(body, "userId").unwrap_or("");
     let empty = Map::new();
     let data = get_obj(body, "data").unwrap_or(&empty);
@@ -695,7 +716,10 @@ pub async fn update(state: &AppState, caller: &Caller, body: &Map<String, Value>
             ));
         }
         if roles.iter().any(|r| r == "admin") && !caller.can(state, perm::ASSIGN_ADMIN_ROLE) {
-            return Err(not_allowed("Assign_admin", "Assigning admin is not allowed"));
+            return Err(not_allowed(
+                "Assign_admin",
+                "Assigning admin is not allowed",
+            ));
         }
     }
     let username_in = d_str("username").map(str::trim).filter(|u| !u.is_empty());
@@ -832,15 +856,17 @@ pub async fn update(state: &AppState, caller: &Caller, body: &Map<String, Value>
     let username_for_error = patch.username.clone().unwrap_or_default();
     let email_for_error = patch.email.clone().unwrap_or_default();
     if !patch.is_empty() {
-        users::update(&mut *tx, &target.id, &patch).await.map_err(|e| {
-            map_unique(
-                e,
-                &username_for_error,
-                &email_for_error,
-                |_| identity_error("insertOrUpdateUser"),
-                in_use,
-            )
-        })?;
+        users::update(&mut *tx, &target.id, &patch)
+            .await
+            .map_err(|e| {
+                map_unique(
+                    e,
+                    &username_for_error,
+                    &email_for_error,
+                    |_| identity_error("insertOrUpdateUser"),
+                    in_use,
+                )
+            })?;
     }
     if let Some(hash) = &hash {
         store_password(state, &mut tx, &target.id, hash).await?;
@@ -906,12 +932,21 @@ pub async fn delete_own_account(
 ) -> ApiResult<()> {
     let method = json!({"method": "deleteUserOwnAccount"});
     if !state.settings.get(&keys::ACCOUNTS_ALLOW_DELETE_OWN_ACCOUNT) {
-        return Err(ApiError::coded_with("error-not-allowed", "Not allowed", method));
+        return Err(ApiError::coded_with(
+            "error-not-allowed",
+            "Not allowed",
+            method,
+        ));
     }
     let user = &caller.user;
     if user.has_password {
         let creds = users::credentials(&state.db, &user.id).await?;
-        if state.hasher.verify(password.trim().to_owned(), creds).await? == Verified::No {
+        if state
+            .hasher
+            .verify(password.trim().to_owned(), creds)
+            .await?
+            == Verified::No
+        {
             return Err(ApiError::coded_with(
                 "error-invalid-password",
                 "Invalid password",
@@ -957,7 +992,9 @@ pub async fn register(state: &AppState, body: &Map<String, Value>) -> ApiResult<
         return Err(taken());
     }
     let email_exists = || ApiError::failure("Email already exists");
-    if !email_in.trim().is_empty() && users::email_unavailable(&state.db, email_in.trim(), None).await? {
+    if !email_in.trim().is_empty()
+        && users::email_unavailable(&state.db, email_in.trim(), None).await?
+    {
         return Err(email_exists());
     }
     let custom = custom_fields_plan(state, get_obj(body, "customFields"), true)?;
@@ -965,7 +1002,11 @@ pub async fn register(state: &AppState, body: &Map<String, Value>) -> ApiResult<
         return Err(ApiError::failure("Match error: Missing key 'name'"));
     };
     let method = json!({"method": "registerUser"});
-    match state.settings.get(&keys::ACCOUNTS_REGISTRATION_FORM).as_str() {
+    match state
+        .settings
+        .get(&keys::ACCOUNTS_REGISTRATION_FORM)
+        .as_str()
+    {
         "Disabled" => {
             return Err(ApiError::coded_with(
                 "error-user-registration-disabled",
@@ -974,7 +1015,9 @@ pub async fn register(state: &AppState, body: &Map<String, Value>) -> ApiResult<
             ))
         }
         "Secret URL" => {
-            let secret = state.settings.get(&keys::ACCOUNTS_REGISTRATION_FORM_SECRET_URL);
+            let secret = state
+                .settings
+                .get(&keys::ACCOUNTS_REGISTRATION_FORM_SECRET_URL);
             if secret.is_empty() || get_str(body, "secret") != Some(secret.as_str()) {
                 return Err(ApiError::coded_with(
                     "error-user-registration-secret",
@@ -1007,7 +1050,9 @@ pub async fn register(state: &AppState, body: &Map<String, Value>) -> ApiResult<
         email: Some(email.as_str().to_owned()),
         email_verified: false,
         kind: "user".into(),
-        active: !state.settings.get(&keys::ACCOUNTS_MANUALLY_APPROVE_NEW_USERS),
+        active: !state
+            .settings
+            .get(&keys::ACCOUNTS_MANUALLY_APPROVE_NEW_USERS),
         roles,
         reason,
         email2fa_enabled: state
@@ -1018,7 +1063,13 @@ pub async fn register(state: &AppState, body: &Map<String, Value>) -> ApiResult<
         ..Default::default()
     };
     users::insert(&mut *tx, &new).await.map_err(|e| {
-        map_unique(e, username_trim, email.as_str(), |_| taken(), |_| email_exists())
+        map_unique(
+            e,
+            username_trim,
+            email.as_str(),
+            |_| taken(),
+            |_| email_exists(),
+        )
     })?;
     store_password(state, &mut tx, &id, &hash).await?;
     let mut patch = UserPatch::default();
@@ -1054,7 +1105,10 @@ pub async fn update_own_basic_info(
         }
     }
     // 2. profile changes allowed at all
-    if !state.settings.get(&keys::ACCOUNTS_ALLOW_USER_PROFILE_CHANGE) {
+    if !state
+        .settings
+        .get(&keys::ACCOUNTS_ALLOW_USER_PROFILE_CHANGE)
+    {
         return Err(ApiError::coded_with(
             "error-not-allowed",
             "Not allowed",
@@ -1076,7 +1130,11 @@ pub async fn update_own_basic_info(
     check_editing_rules(state, caller, me, &changes, false)?;
     // 4. the current password, verified before any e-mail or password change
     let email_change = match d("email") {
-        Some(e) => !me.email.as_deref().unwrap_or("").eq_ignore_ascii_case(e.trim()),
+        Some(e) => !me
+            .email
+            .as_deref()
+            .unwrap_or("")
+            .eq_ignore_ascii_case(e.trim()),
         None => false,
     };
     let creds = if me.has_password {
@@ -1085,7 +1143,10 @@ pub async fn update_own_basic_info(
         None
     };
     if (email_change || new_password.is_some()) && me.has_password {
-        let Some(current) = d("currentPassword").map(str::trim).filter(|c| !c.is_empty()) else {
+        let Some(current) = d("currentPassword")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        else {
             if state.settings.get(&keys::TWO_FACTOR_ENABLED) {
                 return Err(ApiError::coded_with(
                     "totp-required",
@@ -1103,9 +1164,7 @@ pub async fn update_own_basic_info(
     // 5. the new password
     let mut hash = None;
     if let Some(p) = new_password {
-        if me.has_password
-            && state.hasher.verify(sha256_hex(p), creds).await? != Verified::No
-        {
+        if me.has_password && state.hasher.verify(sha256_hex(p), creds).await? != Verified::No {
             return Err(ApiError::coded_with(
                 "error-password-same-as-current",
                 "Entered password same as current password",
@@ -1176,9 +1235,9 @@ pub async fn update_own_basic_info(
     }
     let email_for_error = patch.email.clone().unwrap_or_default();
     if !patch.is_empty() {
-        users::update(&mut *tx, &me.id, &patch).await.map_err(|e| {
-            map_unique(e, "", &email_for_error, |_| identity_error(method), in_use)
-        })?;
+        users::update(&mut *tx, &me.id, &patch)
+            .await
+            .map_err(|e| map_unique(e, "", &email_for_error, |_| identity_error(method), in_use))?;
     }
     if let Some(hash) = &hash {
         store_password(state, &mut tx, &me.id, hash).await?;
@@ -1208,7 +1267,11 @@ pub async fn check_username_availability(
     }
     if caller.user.username.is_some() && !state.settings.get(&keys::ACCOUNTS_ALLOW_USERNAME_CHANGE)
     {
-        return Err(ApiError::coded_with("error-not-allowed", "Not allowed", method));
+        return Err(ApiError::coded_with(
+            "error-not-allowed",
+            "Not allowed",
+            method,
+        ));
     }
     if caller.user.username.as_deref() == Some(candidate) {
         return Ok(true);
@@ -1254,7 +1317,12 @@ fn slug(s: &str, ascii_only: bool) -> String {
 pub async fn username_suggestion(state: &AppState, user: &User) -> ApiResult<String> {
     let ascii = state.settings.get(&keys::UTF8_NAMES_SLUGIFY);
     let mut candidates: Vec<String> = vec![];
-    if let Some(name) = user.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+    if let Some(name) = user
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
         candidates.push(slug(name, ascii));
         let parts: Vec<&str> = name.split_whitespace().collect();
         if parts.len() > 1 {
@@ -1286,7 +1354,11 @@ pub async fn username_suggestion(state: &AppState, user: &User) -> ApiResult<Str
         .first()
         .cloned()
         .unwrap_or_else(|| state.settings.get(&keys::ACCOUNTS_DEFAULT_USERNAME_PREFIX));
-    let base = if base.trim().is_empty() { "user".to_owned() } else { base };
+    let base = if base.trim().is_empty() {
+        "user".to_owned()
+    } else {
+        base
+    };
     let mut index = users::count_numbered_usernames(&state.db, &base).await?;
     for _ in 0..50 {
         let batch: Vec<String> = (index..index + 20).map(|i| format!("{base}-{i}")).collect();
@@ -1303,7 +1375,11 @@ pub async fn username_suggestion(state: &AppState, user: &User) -> ApiResult<Str
 }
 
 /// `POST users.logout`: every token of the target (PATs included).
-pub async fn logout_user(state: &AppState, caller: &Caller, user_id: Option<&str>) -> ApiResult<String> {
+pub async fn logout_user(
+    state: &AppState,
+    caller: &Caller,
+    user_id: Option<&str>,
+) -> ApiResult<String> {
     let target = user_id.filter(|u| !u.is_empty()).unwrap_or(&caller.user.id);
     if target != caller.user.id {
         if !caller.can(state, perm::LOGOUT_OTHER_USER) {

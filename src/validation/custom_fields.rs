@@ -39,7 +39,10 @@ impl CustomFieldError {
 
 /// The setting is not a JSON object.
 pub fn invalid_json_error(_: InvalidCustomFieldsJson) -> ApiError {
-    ApiError::coded("error-invalid-customfield-json", "Invalid JSON for Custom Fields")
+    ApiError::coded(
+        "error-invalid-customfield-json",
+        "Invalid JSON for Custom Fields",
+    )
 }
 
 /// The value as Rocket.Chat's `String(value).trim()` sees it (null/absent → empty).
@@ -53,7 +56,10 @@ fn text_of(v: Option<&Value>) -> String {
 
 /// Validate the submitted object against every defined field, in definition order: required,
 /// select options, maximum then minimum length (UTF-16 units).
-pub fn validate(defs: &[CustomFieldDef], submitted: &Map<String, Value>) -> Result<(), CustomFieldError> {
+pub fn validate(
+    defs: &[CustomFieldDef],
+    submitted: &Map<String, Value>,
+) -> Result<(), CustomFieldError> {
     for d in defs {
         let value = text_of(submitted.get(&d.name));
         let name = &d.name;
@@ -123,13 +129,21 @@ pub fn plan_write(defs: &[CustomFieldDef], submitted: &Map<String, Value>) -> Cu
         }
         match (m.field.as_str(), m.array) {
             ("roles", true) => w.record_fields.push(RecordFieldWrite::AddRole(text)),
-            ("name", false) => w.record_fields.push(RecordFieldWrite::Set(RecordField::Name, text)),
-            ("nickname", false) => w.record_fields.push(RecordFieldWrite::Set(RecordField::Nickname, text)),
-            ("bio", false) => w.record_fields.push(RecordFieldWrite::Set(RecordField::Bio, text)),
-            ("statusText", false) => {
-                w.record_fields.push(RecordFieldWrite::Set(RecordField::StatusText, text))
+            ("name", false) => w
+                .record_fields
+                .push(RecordFieldWrite::Set(RecordField::Name, text)),
+            ("nickname", false) => w
+                .record_fields
+                .push(RecordFieldWrite::Set(RecordField::Nickname, text)),
+            ("bio", false) => w
+                .record_fields
+                .push(RecordFieldWrite::Set(RecordField::Bio, text)),
+            ("statusText", false) => w
+                .record_fields
+                .push(RecordFieldWrite::Set(RecordField::StatusText, text)),
+            _ => {
+                tracing::warn!(field = %m.field, "modifyRecordField target not supported; ignored")
             }
-            _ => tracing::warn!(field = %m.field, "modifyRecordField target not supported; ignored"),
         }
     }
     w
@@ -160,12 +174,26 @@ mod tests {
         let d = defs();
         let err = |v: Value| validate(&d, &obj(v)).unwrap_err().reason;
         assert_eq!(err(json!({})), "Field department is required");
-        assert_eq!(err(json!({"department": "  "})), "Field department is required");
-        assert_eq!(err(json!({"department": "HR"})), "Value for field department is invalid");
-        assert_eq!(err(json!({"department": " IT ", "twitter": "abcdef"})), "Max length of field twitter 5");
-        assert_eq!(err(json!({"department": "IT", "twitter": "a"})), "Min length of field twitter 2");
+        assert_eq!(
+            err(json!({"department": "  "})),
+            "Field department is required"
+        );
+        assert_eq!(
+            err(json!({"department": "HR"})),
+            "Value for field department is invalid"
+        );
+        assert_eq!(
+            err(json!({"department": " IT ", "twitter": "abcdef"})),
+            "Max length of field twitter 5"
+        );
+        assert_eq!(
+            err(json!({"department": "IT", "twitter": "a"})),
+            "Min length of field twitter 2"
+        );
         assert!(validate(&d, &obj(json!({"department": "IT", "twitter": "ab"}))).is_ok());
-        let e = CustomFieldError { reason: "Field department is required".into() };
+        let e = CustomFieldError {
+            reason: "Field department is required".into(),
+        };
         assert_eq!(
             e.clone().into_api().body(),
             json!({"success": false, "error": "Field department is required [error-user-registration-custom-field]",
@@ -178,7 +206,9 @@ mod tests {
     fn write_plan_keeps_defined_keys_and_maps_record_fields() {
         let w = plan_write(
             &defs(),
-            &obj(json!({"department": "IT", "team": "bot", "title": "Boss", "bad": "x", "undefined": 1, "twitter": null})),
+            &obj(
+                json!({"department": "IT", "team": "bot", "title": "Boss", "bad": "x", "undefined": 1, "twitter": null}),
+            ),
         );
         assert_eq!(
             Value::Object(w.patch),

@@ -68,9 +68,10 @@ pub enum DomainError {
 impl From<DomainError> for ApiError {
     fn from(e: DomainError) -> Self {
         match e {
-            DomainError::NotWhitelisted => {
-                ApiError::coded("error-invalid-domain", "The email domain is not in whitelist")
-            }
+            DomainError::NotWhitelisted => ApiError::coded(
+                "error-invalid-domain",
+                "The email domain is not in whitelist",
+            ),
             DomainError::Blacklisted => ApiError::coded(
                 "error-email-domain-blacklisted",
                 "The email domain is blacklisted",
@@ -125,8 +126,14 @@ mod tests {
             ("Accounts_UseDefaultBlockedDomainsList", json!(false)),
             ("Accounts_BlockedDomainsList", json!("bad.org, worse.org")),
         ]);
-        assert_eq!(e("x@worse.org").check_domain(&s), Err(DomainError::Blacklisted));
-        s.set_for_test(&[("Accounts_AllowedDomainsList", json!("good.org,rc-users.test"))]);
+        assert_eq!(
+            e("x@worse.org").check_domain(&s),
+            Err(DomainError::Blacklisted)
+        );
+        s.set_for_test(&[(
+            "Accounts_AllowedDomainsList",
+            json!("good.org,rc-users.test"),
+        )]);
         assert_eq!(e("x@good.org").check_domain(&s), Ok(()));
         assert_eq!(
             e("x@other.org").check_domain(&s),

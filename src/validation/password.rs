@@ -15,7 +15,9 @@ pub fn violations(settings: &Settings, password: &str) -> Vec<Value> {
     let units: Vec<u16> = password.encode_utf16().collect();
     let len = units.len() as i64;
     let mut fail = |code: &str, message: &str| {
-        out.push(json!({"error": format!("error-password-policy-not-met-{code}"), "message": message}));
+        out.push(
+            json!({"error": format!("error-password-policy-not-met-{code}"), "message": message}),
+        );
     };
     let min = settings.get(&keys::PASSWORD_POLICY_MIN_LENGTH);
     if min >= 1 && len < min {
@@ -52,7 +54,8 @@ pub fn violations(settings: &Settings, password: &str) -> Vec<Value> {
     if settings.get(&keys::PASSWORD_POLICY_NUMBER) && !has(|c| c.is_ascii_digit()) {
         fail("oneNumber", "The password does not contain at least one numerical character which is against the password policy.");
     }
-    if settings.get(&keys::PASSWORD_POLICY_SPECIAL) && !has(|c| !c.is_ascii_alphanumeric() && c != ' ')
+    if settings.get(&keys::PASSWORD_POLICY_SPECIAL)
+        && !has(|c| !c.is_ascii_alphanumeric() && c != ' ')
     {
         fail("oneSpecial", "The password does not contain at least one special character which is against the password policy.");
     }
@@ -63,7 +66,11 @@ pub fn violations(settings: &Settings, password: &str) -> Vec<Value> {
 fn has_run_longer_than(units: &[u16], count: usize) -> bool {
     let mut run = 0usize;
     for (i, u) in units.iter().enumerate() {
-        run = if i > 0 && units[i - 1] == *u { run + 1 } else { 1 };
+        run = if i > 0 && units[i - 1] == *u {
+            run + 1
+        } else {
+            1
+        };
         if run > count {
             return true;
         }
@@ -91,7 +98,13 @@ mod tests {
     fn codes(s: &Settings, pw: &str) -> Vec<String> {
         violations(s, pw)
             .iter()
-            .map(|v| v["error"].as_str().unwrap().trim_start_matches("error-password-policy-not-met-").to_owned())
+            .map(|v| {
+                v["error"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches("error-password-policy-not-met-")
+                    .to_owned()
+            })
             .collect()
     }
 
@@ -113,12 +126,22 @@ mod tests {
         s.set_for_test(&[("Accounts_Password_Policy_Enabled", json!(true))]);
         assert_eq!(
             codes(&s, "aaaa"),
-            ["minLength", "repeatingCharacters", "oneUppercase", "oneNumber", "oneSpecial"]
+            [
+                "minLength",
+                "repeatingCharacters",
+                "oneUppercase",
+                "oneNumber",
+                "oneSpecial"
+            ]
         );
         assert!(codes(&s, "Abc1!aaa").is_empty(), "three repeats pass");
         assert_eq!(codes(&s, "Abc1!aaaa"), ["repeatingCharacters"]);
         assert_eq!(codes(&s, "ABC1!DEF"), ["oneLowercase"]);
-        assert_eq!(codes(&s, "Abc1 def"), ["oneSpecial"], "space is not special");
+        assert_eq!(
+            codes(&s, "Abc1 def"),
+            ["oneSpecial"],
+            "space is not special"
+        );
         assert!(codes(&s, "Abc1édef").is_empty(), "non-ASCII is special");
         // UTF-16 length: six emoji are twelve units.
         s.set_for_test(&[
@@ -128,7 +151,10 @@ mod tests {
             ("Accounts_Password_Policy_AtLeastOneLowercase", json!(false)),
             ("Accounts_Password_Policy_AtLeastOneUppercase", json!(false)),
             ("Accounts_Password_Policy_AtLeastOneNumber", json!(false)),
-            ("Accounts_Password_Policy_ForbidRepeatingCharacters", json!(false)),
+            (
+                "Accounts_Password_Policy_ForbidRepeatingCharacters",
+                json!(false),
+            ),
         ]);
         assert!(codes(&s, "😀😁😂😃😄😅").is_empty());
         assert_eq!(codes(&s, "😀😁😂😃😄"), ["minLength"]);
@@ -136,13 +162,22 @@ mod tests {
         s.set_for_test(&[
             ("Accounts_Password_Policy_Enabled", json!(true)),
             ("Accounts_Password_Policy_MinLength", json!(0)),
-            ("Accounts_Password_Policy_ForbidRepeatingCharactersCount", json!(1)),
-            ("Accounts_Password_Policy_AtLeastOneSpecialCharacter", json!(false)),
+            (
+                "Accounts_Password_Policy_ForbidRepeatingCharactersCount",
+                json!(1),
+            ),
+            (
+                "Accounts_Password_Policy_AtLeastOneSpecialCharacter",
+                json!(false),
+            ),
         ]);
         assert_eq!(codes(&s, "Aa1bb"), ["repeatingCharacters"]);
         assert!(check_policy(&s, "aB1").is_ok());
         let e = check_policy(&s, "ab").unwrap_err().body();
-        assert_eq!(e["details"][0]["error"], "error-password-policy-not-met-oneUppercase");
+        assert_eq!(
+            e["details"][0]["error"],
+            "error-password-policy-not-met-oneUppercase"
+        );
         assert_eq!(
             e["details"][0]["message"],
             "The password does not contain at least one uppercase character which is against the password policy."

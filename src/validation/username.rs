@@ -143,7 +143,15 @@ mod tests {
     #[test]
     fn reserved_and_blocked() {
         let s = settings(&[]);
-        for b in ["admin", "Admin", "USER", "system", "administrator", "all", "HERE"] {
+        for b in [
+            "admin",
+            "Admin",
+            "USER",
+            "system",
+            "administrator",
+            "all",
+            "HERE",
+        ] {
             assert!(is_blocked(&s, b), "{b}");
             assert_eq!(Username::parse(&s, b), Err(UsernameError::Blocked));
         }
