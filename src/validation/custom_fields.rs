@@ -67,7 +67,7 @@ pub fn validate(
         if d.required && value.is_empty() {
             return fail(format!("Field {name} is required"));
         }
-        if d.kind == "select" && !d.options.iter().any(|o| *o == value) {
+        if d.kind == "select" && !d.options.contains(&value) {
             return fail(format!("Value for field {name} is invalid"));
         }
         let len = js_len(&value);
