@@ -278,14 +278,20 @@ pub async fn count_existing_roles(
         .await
 }
 
-/// Every admin as `(id, active)`, rows locked in id order, so last-admin decisions taken in
-/// concurrent transactions cannot both pass.
-pub async fn lock_admins(db: impl PgExecutor<'_>) -> Result<Vec<(String, bool)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, active FROM users WHERE roles @> ARRAY['admin'] ORDER BY id FOR UPDATE",
-    )
-    .fetch_all(db)
-    .await
+/// Every admin as `(id, active)`.
+pub async fn admins(db: impl PgExecutor<'_>) -> Result<Vec<(String, bool)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, active FROM users WHERE roles @> ARRAY['admin'] ORDER BY id")
+        .fetch_all(db)
+        .await
+}
+
+/// Serialise every change that can remove an admin (delete, deactivate, role removal), so
+/// two concurrent last-admin decisions cannot both pass. Taken early in a transaction.
+pub async fn lock_admin_changes(db: impl PgExecutor<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_advisory_xact_lock(7061626174)")
+        .execute(db)
+        .await?;
+    Ok(())
 }
 
 /// Serialise the first-user bootstrap (no admin yet → the new user becomes admin).

@@ -588,23 +588,27 @@ async fn relinquish(
     Ok(remove)
 }
 
-/// Refuse to leave the server without an (active) admin. Locks the admin rows.
+/// Refuse to leave the server without an (active) admin. Holds the admin-changes lock until
+/// the transaction ends (re-entrant), so call it before writing anything else.
 async fn guard_last_admin(
     conn: &mut PgConnection,
     target: &User,
-    require_active: bool,
+    deactivation: bool,
 ) -> ApiResult<()> {
     if !target.roles.iter().any(|r| r == "admin") {
         return Ok(());
     }
-    let admins = users::lock_admins(&mut *conn).await?;
+    users::lock_admin_changes(&mut *conn).await?;
+    let admins = users::admins(&mut *conn).await?;
+    // Only an *active* other admin counts, also for deletion and role removal (safer than
+    // Rocket.Chat, which lets the last active admin go when an inactive admin remains).
     let others = admins
         .iter()
-        .any(|(id, active)| *id != target.id && (*active || !require_active));
+        .any(|(id, active)| *id != target.id && *active);
     if others {
         Ok(())
     } else {
-        Err(last_admin(require_active))
+        Err(last_admin(deactivation))
     }
 }
 
@@ -658,10 +662,17 @@ pub async fn set_active_status(
             json!({"method": "setUserActiveStatus"}),
         ));
     }
+    let invalid = || ApiError::coded("error-invalid-user", "Invalid user");
+    let unlocked = users::by_id(&state.db, user_id)
+        .await?
+        .ok_or_else(invalid)?;
     let mut tx = state.db.begin().await?;
+    if !active {
+        guard_last_admin(&mut tx, &unlocked, true).await?;
+    }
     let target = users::lock_by_id(&mut *tx, user_id)
         .await?
-        .ok_or_else(|| ApiError::coded("error-invalid-user", "Invalid user"))?;
+        .ok_or_else(invalid)?;
     apply_active_status(state, &mut tx, caller, &target, active, confirm_relinquish).await?;
     tx.commit().await?;
     Ok(())
@@ -847,6 +858,9 @@ pub async fn update(
             guard_last_admin(&mut tx, &target, false).await?;
         }
     }
+    if active == Some(false) {
+        guard_last_admin(&mut tx, &target, true).await?;
+    }
     apply_custom_fields(&mut tx, &mut patch, custom).await?;
     if let Some(new_name) = &patch.username {
         if let Some(old) = &target.username {
@@ -908,6 +922,8 @@ pub async fn delete_user(state: &AppState, target: &User, confirm: bool) -> ApiR
         return Err(ApiError::coded("error-not-allowed", "Not allowed"));
     }
     let mut tx = state.db.begin().await?;
+    // The admin-changes lock first, then the row: no lock-order inversion between deletes.
+    guard_last_admin(&mut tx, target, false).await?;
     let Some(target) = users::lock_by_id(&mut *tx, &target.id).await? else {
         return Err(ApiError::coded(
             "error-invalid-user",

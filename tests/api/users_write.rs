@@ -1451,6 +1451,52 @@ async fn delete_rules() {
     assert_eq!(app.get("/api/v1/me", Some(&bob)).await.status, 401);
 }
 
+#[tokio::test]
+async fn two_admins_deleting_each_other_concurrently_leave_one() {
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    app.insert_user("admin2", PW, &["admin"]).await;
+    let admin2 = app.login("admin2", PW).await;
+    for _ in 0..3 {
+        let (a, b) = tokio::join!(
+            app.post(
+                "/api/v1/users.delete",
+                Some(&admin),
+                json!({"userId": admin2.user_id})
+            ),
+            app.post(
+                "/api/v1/users.setActiveStatus",
+                Some(&admin2),
+                json!({"userId": admin.user_id, "activeStatus": false})
+            ),
+        );
+        let mut statuses = [a.status.as_u16(), b.status.as_u16()];
+        statuses.sort();
+        assert!(
+            statuses == [200, 400] || statuses == [200, 401],
+            "{statuses:?} {} {}",
+            a.body,
+            b.body
+        );
+        let active_admins = scalar_i64(
+            &app,
+            "SELECT count(*) FROM users WHERE roles @> ARRAY['admin'] AND active AND id <> $1",
+            "",
+        )
+        .await;
+        assert_eq!(active_admins, 1);
+        // Reset for the next round.
+        sqlx::query("UPDATE users SET active = true WHERE id = $1")
+            .bind(&admin.user_id)
+            .execute(app.db())
+            .await
+            .unwrap();
+        if user_id(&app, "admin2").await.is_none() {
+            return;
+        }
+    }
+}
+
 // ------------------------------------------------------------------ users.register
 
 #[tokio::test]
