@@ -2242,3 +2242,112 @@ async fn write_endpoints_are_in_openapi() {
         assert!(doc["paths"].get(format!("/api/v1/{p}")).is_some(), "{p}");
     }
 }
+
+#[tokio::test]
+async fn rename_extension_team_names_and_random_password() {
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    let bob = app.user("bob").await;
+    let carl_id = app.insert_user("carl", PW, &["user"]).await;
+    let mut pair = [bob.user_id.clone(), carl_id.clone()];
+    pair.sort();
+    let dm = pair.concat();
+    sqlx::query("INSERT INTO rooms (id, t) VALUES ($1, 'd')")
+        .bind(&dm)
+        .execute(app.db())
+        .await
+        .unwrap();
+    for (uid, name) in [(bob.user_id.as_str(), "carl"), (carl_id.as_str(), "bob")] {
+        sqlx::query("INSERT INTO subscriptions (id, rid, user_id, name, t) VALUES (rc_random_id(), $1, $2, $3, 'd')")
+            .bind(&dm).bind(uid).bind(name).execute(app.db()).await.unwrap();
+    }
+    // A rename shows in the other member's direct-message subscription.
+    app.post(
+        "/api/v1/users.update",
+        Some(&admin),
+        json!({"userId": bob.user_id, "data": {"username": "bobby"}}),
+    )
+    .await
+    .ok();
+    let name: String =
+        sqlx::query_scalar("SELECT name FROM subscriptions WHERE rid = $1 AND user_id = $2")
+            .bind(&dm)
+            .bind(&carl_id)
+            .fetch_one(app.db())
+            .await
+            .unwrap();
+    assert_eq!(name, "bobby");
+    // Team names are taken usernames.
+    sqlx::query("INSERT INTO teams (id, name) VALUES ('T1', 'Rockets')")
+        .execute(app.db())
+        .await
+        .unwrap();
+    app.post("/api/v1/users.create", Some(&admin), new_user("rockets"))
+        .await
+        .assert(
+            400,
+            iou(
+                "error-field-unavailable",
+                "rockets is already in use :(",
+                json!({"field": "rockets"}),
+            ),
+        );
+    // Voice-call extensions: allowed with the VoIP setting, unique.
+    app.set_setting("VoIP_TeamCollab_SIP_Integration_Enabled", json!(true))
+        .await;
+    let mut body = new_user("ext1");
+    body["freeSwitchExtension"] = json!("1001");
+    let u = app
+        .post("/api/v1/users.create", Some(&admin), body)
+        .await
+        .ok()["user"]
+        .clone();
+    assert_eq!(u["freeSwitchExtension"], "1001");
+    let mut body = new_user("ext2");
+    body["freeSwitchExtension"] = json!("1001");
+    app.post("/api/v1/users.create", Some(&admin), body)
+        .await
+        .assert(
+            400,
+            coded("error-extension-not-available", "Extension not available"),
+        );
+    assert!(user_id(&app, "ext2").await.is_none());
+    app.post(
+        "/api/v1/users.update",
+        Some(&admin),
+        json!({"userId": carl_id, "data": {"freeSwitchExtension": "1001"}}),
+    )
+    .await
+    .assert(
+        400,
+        coded("error-extension-not-available", "Extension not available"),
+    );
+    app.set_setting("VoIP_TeamCollab_SIP_Integration_Enabled", json!(false))
+        .await;
+    app.post(
+        "/api/v1/users.update",
+        Some(&admin),
+        json!({"userId": carl_id, "data": {"freeSwitchExtension": "1002"}}),
+    )
+    .await
+    .assert(
+        400,
+        not_allowed(
+            "Update_user",
+            "Edit user voice call extension is not allowed",
+        ),
+    );
+    // setRandomPassword on update: old password gone, change required, sessions ended.
+    let u = app
+        .post(
+            "/api/v1/users.update",
+            Some(&admin),
+            json!({"userId": bob.user_id, "data": {"setRandomPassword": true}}),
+        )
+        .await
+        .ok()["user"]
+        .clone();
+    assert_eq!(u["requirePasswordChange"], true);
+    assert!(!can_log_in(&app, "bobby", PW).await);
+    assert_eq!(tokens_of(&app, &bob.user_id).await, 0);
+}
