@@ -11,6 +11,7 @@ pub mod notify;
 pub mod seed;
 pub mod service;
 pub mod settings;
+pub mod validation;
 pub mod view;
 
 use std::sync::Arc;

@@ -10,6 +10,7 @@ pub mod permissions;
 pub mod roles;
 pub mod schema;
 pub mod settings;
+pub mod users_write;
 
 use std::sync::Arc;
 
@@ -60,6 +61,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(roles::routes())
         .merge(permissions::routes())
         .merge(settings::routes())
+        .merge(users_write::routes())
 }
 
 /// The OpenAPI document of every registered route.

@@ -6,3 +6,4 @@ pub mod roles;
 pub mod session;
 pub mod settings_admin;
 pub mod target;
+pub mod users_write;

@@ -31,6 +31,7 @@ keys! {
     ACCOUNTS_ALLOW_EMAIL_CHANGE: bool = "Accounts_AllowEmailChange";
     ACCOUNTS_ALLOW_PASSWORD_CHANGE: bool = "Accounts_AllowPasswordChange";
     ACCOUNTS_ALLOW_STATUS_MESSAGE_CHANGE: bool = "Accounts_AllowUserStatusMessageChange";
+    ACCOUNTS_ALLOW_INVISIBLE_STATUS: bool = "Accounts_AllowInvisibleStatusOption";
     ACCOUNTS_ALLOW_DELETE_OWN_ACCOUNT: bool = "Accounts_AllowDeleteOwnAccount";
     ACCOUNTS_REQUIRE_NAME_FOR_SIGN_UP: bool = "Accounts_RequireNameForSignUp";
     ACCOUNTS_MANUALLY_APPROVE_NEW_USERS: bool = "Accounts_ManuallyApproveNewUsers";

@@ -131,6 +131,24 @@ impl Settings {
         v
     }
 
+    /// Replace the in-memory values with `pairs` (unit tests of rules that read settings;
+    /// everything not listed reads as its default).
+    pub fn set_for_test(&self, pairs: &[(&str, Value)]) {
+        let map = pairs
+            .iter()
+            .map(|(id, v)| {
+                let stored = Stored {
+                    value: v.clone(),
+                    kind: defaults::find(id).map_or("string", |d| d.kind.type_name()),
+                    public: false,
+                    hidden: false,
+                };
+                ((*id).to_owned(), stored)
+            })
+            .collect();
+        *self.inner.write().expect("settings lock") = Arc::new(map);
+    }
+
     /// Re-read every setting from the database.
     pub async fn reload(&self, db: &PgPool) -> Result<(), sqlx::Error> {
         let rows: Vec<(String, Value, String, bool, bool)> =

@@ -6,3 +6,4 @@ mod foundation;
 mod permissions;
 mod roles;
 mod settings;
+mod users_write;
