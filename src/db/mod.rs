@@ -4,6 +4,7 @@
 pub mod rooms;
 pub mod tokens;
 pub mod users;
+pub mod users_read;
 
 use std::str::FromStr;
 use std::time::Duration;

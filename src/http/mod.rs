@@ -7,6 +7,7 @@ pub mod me;
 pub mod misc;
 pub mod pagination;
 pub mod schema;
+pub mod users_read;
 
 use std::sync::Arc;
 
@@ -54,6 +55,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(misc::routes())
         .merge(auth::routes())
         .merge(me::routes())
+        .merge(users_read::routes())
 }
 
 /// The OpenAPI document of every registered route.

@@ -3,3 +3,5 @@
 
 pub mod session;
 pub mod target;
+pub mod unread;
+pub mod users_read;
