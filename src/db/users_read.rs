@@ -143,7 +143,9 @@ pub async fn list(db: &sqlx::PgPool, q: ListQuery) -> Result<(Vec<User>, i64), s
     } else {
         format!("SELECT {}", counter(q.privileged))
     };
-    let page = sql.apply(sqlx::query_as::<_, ListRow>(&page_sql)).fetch_all(db);
+    let page = sql
+        .apply(sqlx::query_as::<_, ListRow>(&page_sql))
+        .fetch_all(db);
     let rows = if filtered {
         let count = count_query(&sql, &count_sql, db);
         let (rows, total) = tokio::try_join!(page, count)?;
@@ -164,7 +166,11 @@ pub async fn list(db: &sqlx::PgPool, q: ListQuery) -> Result<(Vec<User>, i64), s
 
 /// `SELECT count(*)` with the binds of the page query (the page's limit/offset binds are
 /// the last two and unused by the count, so they are dropped).
-async fn count_query(sql: &SqlBuilder, count_sql: &str, db: &sqlx::PgPool) -> Result<i64, sqlx::Error> {
+async fn count_query(
+    sql: &SqlBuilder,
+    count_sql: &str,
+    db: &sqlx::PgPool,
+) -> Result<i64, sqlx::Error> {
     let mut b = SqlBuilder::new();
     let binds = sql.binds();
     for bind in &binds[..binds.len() - 2] {

@@ -20,7 +20,10 @@ pub enum Kind {
 /// keys are bound as parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Column {
-    Plain { sql: &'static str, kind: Kind },
+    Plain {
+        sql: &'static str,
+        kind: Kind,
+    },
     /// `customFields.<key>` — a declared custom field the caller may read.
     Custom(String),
 }

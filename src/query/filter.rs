@@ -330,7 +330,7 @@ fn bind_scalar(s: &Scalar, b: &mut SqlBuilder) -> String {
 
 /// The non-null values of a list as one array bind, and whether the list held `null`.
 fn bind_list(kind: Kind, items: &[Scalar], b: &mut SqlBuilder) -> (String, bool) {
-    let has_null = items.iter().any(|s| *s == Scalar::Null);
+    let has_null = items.contains(&Scalar::Null);
     let vals = items.iter().filter(|s| **s != Scalar::Null);
     let bind = match kind {
         Kind::Text | Kind::TextArray => Bind::TextArray(
@@ -535,7 +535,11 @@ mod tests {
             s,
             "(coalesce(u.name ~* $1, false) OR coalesce($2 = ANY(u.roles), false))"
         );
-        let (s, _) = sql(r#"{"createdAt":{"$gte":{"$date":"2023-01-01T00:00:00Z"}}}"#, true).unwrap();
+        let (s, _) = sql(
+            r#"{"createdAt":{"$gte":{"$date":"2023-01-01T00:00:00Z"}}}"#,
+            true,
+        )
+        .unwrap();
         assert_eq!(s, "coalesce(u.created_at >= $1, false)");
     }
 

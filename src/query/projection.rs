@@ -233,12 +233,25 @@ mod tests {
         assert!(f.include_custom.is_empty());
         let f = Fields::parse(r#"{"services":1,"emails":1}"#, &access(true)).unwrap();
         assert_eq!(f.include, vec![UserField::Emails]);
-        for raw in ["{", "[]", r#"{"a":2}"#, r#"{"a":true}"#, r#"{"a":"1"}"#, "1"] {
-            assert_eq!(Fields::parse(raw, &access(true)), Err(InvalidFields), "{raw}");
+        for raw in [
+            "{",
+            "[]",
+            r#"{"a":2}"#,
+            r#"{"a":true}"#,
+            r#"{"a":"1"}"#,
+            "1",
+        ] {
+            assert_eq!(
+                Fields::parse(raw, &access(true)),
+                Err(InvalidFields),
+                "{raw}"
+            );
         }
-        assert!(Fields::parse(r#"{"userRooms":1}"#, &access(false))
-            .unwrap()
-            .user_rooms);
+        assert!(
+            Fields::parse(r#"{"userRooms":1}"#, &access(false))
+                .unwrap()
+                .user_rooms
+        );
     }
 
     #[test]
@@ -251,7 +264,11 @@ mod tests {
         assert_eq!(keys.len(), 1);
         assert!(keys[0].descending);
         for raw in ["name", r#"{"name":2}"#, r#"{"name":"1"}"#, "[1]", "{"] {
-            assert_eq!(parse_sort(Some(raw), &access(true)), Err(InvalidSort), "{raw}");
+            assert_eq!(
+                parse_sort(Some(raw), &access(true)),
+                Err(InvalidSort),
+                "{raw}"
+            );
         }
         let mut b = SqlBuilder::new();
         assert_eq!(

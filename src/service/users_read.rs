@@ -93,7 +93,11 @@ fn validate_info_params(params: &Map<String, Value>) -> ApiResult<&'static str> 
 }
 
 /// GET /api/v1/users.info.
-pub async fn info(state: &AppState, caller: &Caller, query: &RcQuery) -> ApiResult<Map<String, Value>> {
+pub async fn info(
+    state: &AppState,
+    caller: &Caller,
+    query: &RcQuery,
+) -> ApiResult<Map<String, Value>> {
     let key = validate_info_params(&query.0)?;
     let term = query.str(key).unwrap_or_default();
     if term.is_empty() {
@@ -128,8 +132,7 @@ pub async fn info(state: &AppState, caller: &Caller, query: &RcQuery) -> ApiResu
         None => Fields::default(),
     };
     let wants_rooms = query.str("includeUserRooms") == Some("true") || fields.user_rooms;
-    let with_rooms =
-        wants_rooms && (is_self || caller.can(state, perm::VIEW_OTHER_USER_CHANNELS));
+    let with_rooms = wants_rooms && (is_self || caller.can(state, perm::VIEW_OTHER_USER_CHANNELS));
     let (user, rooms) = users_read::info(&state.db, &lookup, with_rooms)
         .await?
         .ok_or_else(not_found)?;
@@ -140,7 +143,10 @@ pub async fn info(state: &AppState, caller: &Caller, query: &RcQuery) -> ApiResu
     };
     let custom = crate::view::user::readable_custom_fields(&state.settings, viewer);
     let mut out = project(&user, &fields.apply(INFO_FIELDS), viewer, &custom, &fields);
-    out.insert("canViewAllInfo".into(), Value::Bool(viewer.can_view_all_info()));
+    out.insert(
+        "canViewAllInfo".into(),
+        Value::Bool(viewer.can_view_all_info()),
+    );
     if let Some(rooms) = rooms {
         out.insert(
             "rooms".into(),
@@ -190,7 +196,11 @@ fn room_json(r: &RoomItem) -> Value {
 }
 
 /// GET /api/v1/users.list.
-pub async fn list(state: &AppState, caller: &Caller, query: &RcQuery) -> ApiResult<Map<String, Value>> {
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    query: &RcQuery,
+) -> ApiResult<Map<String, Value>> {
     caller.require(state, perm::VIEW_D_ROOM)?;
     // Query schema (unknown parameters are ignored, as the e2e tests expect).
     let page = Page::from_query(query, &state.settings)?;
@@ -198,7 +208,9 @@ pub async fn list(state: &AppState, caller: &Caller, query: &RcQuery) -> ApiResu
     if let Some(v) = query.0.get("email") {
         typed.insert("email".into(), v.clone());
     }
-    Schema::open().opt("email", Ty::StrMin(1)).validate(&mut typed)?;
+    Schema::open()
+        .opt("email", Ty::StrMin(1))
+        .validate(&mut typed)?;
     let email = match typed.get("email") {
         None => None,
         Some(Value::String(s)) => Some(s.clone()),
@@ -221,8 +233,8 @@ pub async fn list(state: &AppState, caller: &Caller, query: &RcQuery) -> ApiResu
     };
     let access = Access::new(&state.settings, viewer);
     let sort_raw = query.str("sort").filter(|s| !s.is_empty());
-    let sort =
-        projection::parse_sort(sort_raw, &access).map_err(|_| query::invalid_sort(sort_raw.unwrap_or("")))?;
+    let sort = projection::parse_sort(sort_raw, &access)
+        .map_err(|_| query::invalid_sort(sort_raw.unwrap_or("")))?;
     let fields = match query.str("fields").filter(|s| !s.is_empty()) {
         Some(raw) => Fields::parse(raw, &access).map_err(|_| query::invalid_fields(raw))?,
         None => Fields::default(),
