@@ -302,18 +302,24 @@ fn date(v: &Value) -> R<DateTime<Utc>> {
 
 /// Compile a filter to a SQL condition over `users u`; values go to `b` as binds.
 pub fn to_sql(f: &Filter, b: &mut SqlBuilder) -> String {
+    compile(f, b, false)
+}
+
+/// Under `$nor` every leaf is made two-valued (`coalesce(…, false)`), so a missing field
+/// keeps Mongo's meaning once negated. Elsewhere a NULL leaf already acts as false, and the
+/// bare condition keeps the indexes (trigram, e-mail…) usable.
+fn compile(f: &Filter, b: &mut SqlBuilder, negated: bool) -> String {
     match f {
-        Filter::And(parts) => join(parts, " AND ", b),
-        Filter::Or(parts) => join(parts, " OR ", b),
-        Filter::Nor(parts) => format!("NOT {}", join(parts, " OR ", b)),
-        // Every leaf is two-valued (never NULL), so NOT / $nor keep Mongo's meaning for
-        // missing fields.
-        Filter::Cond(col, op) => format!("coalesce({}, false)", leaf(col, op, b)),
+        Filter::And(parts) => join(parts, " AND ", b, negated),
+        Filter::Or(parts) => join(parts, " OR ", b, negated),
+        Filter::Nor(parts) => format!("NOT {}", join(parts, " OR ", b, true)),
+        Filter::Cond(col, op) if negated => format!("coalesce({}, false)", leaf(col, op, b)),
+        Filter::Cond(col, op) => leaf(col, op, b),
     }
 }
 
-fn join(parts: &[Filter], sep: &str, b: &mut SqlBuilder) -> String {
-    let sql: Vec<String> = parts.iter().map(|p| to_sql(p, b)).collect();
+fn join(parts: &[Filter], sep: &str, b: &mut SqlBuilder, negated: bool) -> String {
+    let sql: Vec<String> = parts.iter().map(|p| compile(p, b, negated)).collect();
     format!("({})", sql.join(sep))
 }
 
@@ -510,18 +516,15 @@ mod tests {
     #[test]
     fn compiles_to_binds_only() {
         let (s, binds) = sql(r#"{"username":{"$in":["a","b'; --"]}}"#, false).unwrap();
-        assert_eq!(s, "coalesce((u.username = ANY($1)), false)");
+        assert_eq!(s, "(u.username = ANY($1))");
         assert_eq!(
             binds,
             vec![Bind::TextArray(vec!["a".into(), "b'; --".into()])]
         );
         let (s, _) = sql(r#"{"active":false}"#, false).unwrap();
-        assert_eq!(s, "coalesce(u.active = $1, false)");
+        assert_eq!(s, "u.active = $1");
         let (s, binds) = sql(r#"{"customFields.clearance":"High"}"#, false).unwrap();
-        assert_eq!(
-            s,
-            "coalesce((u.custom_fields -> $1::text) = $2::jsonb, false)"
-        );
+        assert_eq!(s, "(u.custom_fields -> $1::text) = $2::jsonb");
         assert_eq!(
             binds,
             vec![Bind::Text("clearance".into()), Bind::Json("High".into())]
@@ -531,16 +534,15 @@ mod tests {
             true,
         )
         .unwrap();
-        assert_eq!(
-            s,
-            "(coalesce(u.name ~* $1, false) OR coalesce($2 = ANY(u.roles), false))"
-        );
+        assert_eq!(s, "(u.name ~* $1 OR $2 = ANY(u.roles))");
         let (s, _) = sql(
             r#"{"createdAt":{"$gte":{"$date":"2023-01-01T00:00:00Z"}}}"#,
             true,
         )
         .unwrap();
-        assert_eq!(s, "coalesce(u.created_at >= $1, false)");
+        assert_eq!(s, "u.created_at >= $1");
+        let (s, _) = sql(r#"{"$nor":[{"username":"a"}]}"#, true).unwrap();
+        assert_eq!(s, "NOT (coalesce(u.username = $1, false))");
     }
 
     #[test]
