@@ -2,6 +2,9 @@
 -- 20 subscriptions per user, generated inside PostgreSQL. Run after the server has migrated
 -- the database (bench/run.sh does). Idempotent: does nothing when the users already exist.
 \set ON_ERROR_STOP on
+-- The custom fields the data and the `query` case use (public: visible to every caller).
+UPDATE settings SET value = to_jsonb('{"clearance":{"type":"select","options":["Low","Medium","High"],"public":true},"team":{"type":"text"}}'::text)
+ WHERE id = 'Accounts_CustomFields' AND value IS DISTINCT FROM to_jsonb('{"clearance":{"type":"select","options":["Low","Medium","High"],"public":true},"team":{"type":"text"}}'::text);
 SELECT count(*) >= 100000 AS seeded FROM users WHERE id LIKE 'bu%' \gset
 \if :seeded
 \echo 'bench data already present'
