@@ -8,6 +8,7 @@ pub mod error;
 pub mod http;
 pub mod ids;
 pub mod notify;
+pub mod query;
 pub mod seed;
 pub mod service;
 pub mod settings;

@@ -8,6 +8,7 @@ pub mod rooms;
 pub mod settings;
 pub mod tokens;
 pub mod users;
+pub mod users_read;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -10,6 +10,7 @@ pub mod permissions;
 pub mod roles;
 pub mod schema;
 pub mod settings;
+pub mod users_read;
 pub mod users_write;
 
 use std::sync::Arc;
@@ -62,6 +63,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(permissions::routes())
         .merge(settings::routes())
         .merge(users_write::routes())
+        .merge(users_read::routes())
 }
 
 /// The OpenAPI document of every registered route.

@@ -6,4 +6,6 @@ pub mod roles;
 pub mod session;
 pub mod settings_admin;
 pub mod target;
+pub mod unread;
+pub mod users_read;
 pub mod users_write;

@@ -6,4 +6,5 @@ mod foundation;
 mod permissions;
 mod roles;
 mod settings;
+mod users_read;
 mod users_write;
