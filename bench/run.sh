@@ -14,9 +14,10 @@ CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 BASE="http://127.0.0.1:$PORT"
 
-if ! command -v wrk >/dev/null 2>&1; then
-    echo "== installing wrk"
-    if [ "$(id -u)" = 0 ]; then apt-get install -y wrk >/dev/null; else sudo apt-get install -y wrk >/dev/null; fi
+for tool in wrk jq; do command -v $tool >/dev/null 2>&1 || NEED="${NEED:-} $tool"; done
+if [ -n "${NEED:-}" ]; then
+    echo "== installing$NEED"
+    if [ "$(id -u)" = 0 ]; then apt-get install -y $NEED >/dev/null; else sudo apt-get install -y $NEED >/dev/null; fi
 fi
 
 echo "== building the release server"
