@@ -48,26 +48,71 @@ impl Caller {
     }
 }
 
+/// The credentials a request presents: `X-User-Id` and the hash of `X-Auth-Token`.
+/// Not yet checked against the database.
+#[derive(Clone, Debug)]
+pub struct Presented {
+    pub user_id: String,
+    pub hashed_token: String,
+}
+
+impl Presented {
+    /// Read the two headers; `None` when either is missing, blank or oversized.
+    pub fn from_headers(headers: &HeaderMap) -> Option<Presented> {
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+        };
+        let (user_id, token) = (header("x-user-id")?, header("x-auth-token")?);
+        // Bound what reaches the database: ids and tokens are short.
+        if user_id.len() > 128 || token.len() > 512 {
+            return None;
+        }
+        Some(Presented {
+            user_id: user_id.to_owned(),
+            hashed_token: token::hash_token(token),
+        })
+    }
+
+    /// Check the credentials (one indexed join); `None` when they do not match.
+    pub async fn resolve(&self, state: &AppState) -> Result<Option<Caller>, ApiError> {
+        Ok(
+            tokens::find_caller(&state.db, &self.user_id, &self.hashed_token)
+                .await?
+                .map(|(user, token)| Caller { user, token }),
+        )
+    }
+}
+
+/// Routes that fold authentication into their own statement (users.info) take the presented
+/// credentials; a request without them is refused at once.
+impl<S: Send + Sync> FromRequestParts<S> for Presented {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Presented::from_headers(&parts.headers).ok_or(ApiError::Unauthenticated)
+    }
+}
+
 /// Resolve the caller from the headers; `None` when they are missing or do not match.
 pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Caller>, ApiError> {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-    };
-    let (Some(user_id), Some(token)) = (header("x-user-id"), header("x-auth-token")) else {
-        return Ok(None);
-    };
-    // Bound what reaches the database: ids and tokens are short.
-    if user_id.len() > 128 || token.len() > 512 {
-        return Ok(None);
+    match Presented::from_headers(headers) {
+        Some(p) => p.resolve(state).await,
+        None => Ok(None),
     }
-    let hashed = token::hash_token(token);
-    Ok(tokens::find_caller(&state.db, user_id, &hashed)
-        .await?
-        .map(|(user, token)| Caller { user, token }))
+}
+
+/// The username rule of routes not flagged "username not required".
+pub fn require_username(caller: Caller) -> Result<Caller, ApiError> {
+    if caller.user.username.is_none() {
+        return Err(ApiError::coded(
+            "error-unauthorized",
+            "Users must have a username",
+        ));
+    }
+    Ok(caller)
 }
 
 /// The caller of a route that needs a username (most routes).
@@ -77,14 +122,7 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let caller = AnyCaller::from_request_parts(parts, state).await?.0;
-        if caller.user.username.is_none() {
-            return Err(ApiError::coded(
-                "error-unauthorized",
-                "Users must have a username",
-            ));
-        }
-        Ok(caller)
+        require_username(AnyCaller::from_request_parts(parts, state).await?.0)
     }
 }
 

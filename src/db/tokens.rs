@@ -31,21 +31,27 @@ struct CallerRow {
     token: LoginToken,
 }
 
+/// The caller's columns (user + token), for the presented credentials `$1` (hashed token)
+/// and `$2` (user id). Also the CTE of statements that fold authentication in.
+pub fn caller_select() -> String {
+    format!(
+        "SELECT {USER_COLUMNS}, t.hashed_token, t.created_at AS token_created_at, t.kind, t.bypass_two_factor, \
+         t.two_factor_authorized_hash, t.two_factor_authorized_until \
+         FROM login_tokens t JOIN users u ON u.id = t.user_id WHERE t.hashed_token = $1 AND t.user_id = $2"
+    )
+}
+
 /// Caller resolution: one indexed query joining the token hash with its user.
 pub async fn find_caller(
     db: impl PgExecutor<'_>,
     user_id: &str,
     hashed_token: &str,
 ) -> Result<Option<(User, LoginToken)>, sqlx::Error> {
-    let row: Option<CallerRow> = sqlx::query_as(&format!(
-        "SELECT {USER_COLUMNS}, t.hashed_token, t.created_at AS token_created_at, t.kind, t.bypass_two_factor, \
-         t.two_factor_authorized_hash, t.two_factor_authorized_until \
-         FROM login_tokens t JOIN users u ON u.id = t.user_id WHERE t.hashed_token = $1 AND t.user_id = $2"
-    ))
-    .bind(hashed_token)
-    .bind(user_id)
-    .fetch_optional(db)
-    .await?;
+    let row: Option<CallerRow> = sqlx::query_as(&caller_select())
+        .bind(hashed_token)
+        .bind(user_id)
+        .fetch_optional(db)
+        .await?;
     Ok(row.map(|r| (r.user, r.token)))
 }
 

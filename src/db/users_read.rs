@@ -6,7 +6,9 @@ use serde::Deserialize;
 use sqlx::types::Json;
 use sqlx::{FromRow, PgExecutor};
 
+use super::tokens::{self, LoginToken};
 use super::users::{User, USER_COLUMNS};
+use crate::auth::{Caller, Presented};
 use crate::query::{Bind, SqlBuilder};
 
 /// How users.info names its user.
@@ -35,47 +37,99 @@ pub struct RoomItem {
     pub federated: Option<bool>,
 }
 
-#[derive(FromRow)]
-struct InfoRow {
-    #[sqlx(flatten)]
-    user: User,
-    rooms: Option<Json<Vec<RoomItem>>>,
-}
 
-/// The user named by `lookup`, and (when `with_rooms`) its subscriptions sorted by type then
-/// name in binary order — one round trip either way.
-pub async fn info(
-    db: impl PgExecutor<'_>,
-    lookup: &Lookup,
-    with_rooms: bool,
-) -> Result<Option<(User, Option<Vec<RoomItem>>)>, sqlx::Error> {
-    let (cond, term) = match lookup {
-        Lookup::Id(v) => ("u.id = $1", v.as_str()),
+/// The condition selecting `lookup`'s user from `users u`, with its term as bind `$n`.
+fn lookup_condition(lookup: &Lookup, n: usize) -> (String, &str) {
+    match lookup {
+        Lookup::Id(v) => (format!("u.id = ${n}"), v.as_str()),
         // Both indexed: the primary key, and the unique lower(username) index (the exact
         // comparison then keeps Rocket.Chat's case-sensitive match).
         Lookup::Username(v) => (
-            "(u.id = $1 OR (lower(u.username) = lower($1) AND u.username = $1))",
+            format!("(u.id = ${n} OR (lower(u.username) = lower(${n}) AND u.username = ${n}))"),
             v.as_str(),
         ),
-        Lookup::ImportId(v) => ("u.import_ids @> ARRAY[$1]", v.as_str()),
-        Lookup::Email(v) => ("lower(u.email) = lower($1)", v.trim()),
-        Lookup::FreeSwitchExtension(v) => ("u.free_switch_extension = $1", v.as_str()),
-    };
-    let rooms = if with_rooms {
+        Lookup::ImportId(v) => (format!("u.import_ids @> ARRAY[${n}]"), v.as_str()),
+        Lookup::Email(v) => (format!("lower(u.email) = lower(${n})"), v.trim()),
+        Lookup::FreeSwitchExtension(v) => (format!("u.free_switch_extension = ${n}"), v.as_str()),
+    }
+}
+
+/// The rooms column: the target's subscriptions sorted by type then name in binary order.
+fn rooms_column(with_rooms: bool) -> &'static str {
+    if with_rooms {
         "(SELECT coalesce(json_agg(json_build_object('id', s.id, 'rid', s.rid, 'name', s.name, 't', s.t, \
          'roles', s.roles, 'unread', s.unread, 'federated', s.federated) \
          ORDER BY s.t COLLATE \"C\", s.name COLLATE \"C\"), '[]'::json) \
          FROM subscriptions s WHERE s.user_id = u.id)"
     } else {
         "NULL::json"
-    };
-    let row: Option<InfoRow> = sqlx::query_as(&format!(
-        "SELECT {USER_COLUMNS}, {rooms} AS rooms FROM users u WHERE {cond} LIMIT 1"
-    ))
-    .bind(term)
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(|r| (r.user, r.rooms.map(|j| j.0))))
+    }
+}
+
+/// One row of [`info_with_caller`]: the caller (`ord` 0, token columns set) or the target
+/// (`ord` 1, with its rooms).
+#[derive(FromRow)]
+struct CallerOrTargetRow {
+    ord: i32,
+    #[sqlx(flatten)]
+    user: User,
+    hashed_token: Option<String>,
+    token_created_at: Option<chrono::DateTime<chrono::Utc>>,
+    kind: Option<String>,
+    bypass_two_factor: Option<bool>,
+    two_factor_authorized_hash: Option<String>,
+    two_factor_authorized_until: Option<chrono::DateTime<chrono::Utc>>,
+    rooms: Option<Json<Vec<RoomItem>>>,
+}
+
+/// The target of a users.info lookup found by a caller.
+pub type InfoTarget = (User, Option<Vec<RoomItem>>);
+
+/// users.info in ONE round trip, authentication included: the caller behind the presented
+/// credentials and, only when they match, the user named by `lookup` (and its rooms).
+pub async fn info_with_caller(
+    db: impl PgExecutor<'_>,
+    presented: &Presented,
+    lookup: &Lookup,
+    with_rooms: bool,
+) -> Result<Option<(Caller, Option<InfoTarget>)>, sqlx::Error> {
+    let (cond, term) = lookup_condition(lookup, 3);
+    let rooms = rooms_column(with_rooms);
+    let caller = tokens::caller_select();
+    let sql = format!(
+        "WITH c AS ({caller}) \
+         SELECT 0 AS ord, c.*, NULL::json AS rooms FROM c \
+         UNION ALL \
+         (SELECT 1 AS ord, {USER_COLUMNS}, NULL::text, NULL::timestamptz, NULL::text, NULL::bool, NULL::text, \
+          NULL::timestamptz, {rooms} AS rooms FROM users u WHERE {cond} AND EXISTS (SELECT 1 FROM c) LIMIT 1)"
+    );
+    let rows: Vec<CallerOrTargetRow> = sqlx::query_as(&sql)
+        .bind(&presented.hashed_token)
+        .bind(&presented.user_id)
+        .bind(term)
+        .fetch_all(db)
+        .await?;
+    let mut caller = None;
+    let mut target = None;
+    for r in rows {
+        if r.ord == 0 {
+            let token = LoginToken {
+                hashed_token: r.hashed_token.unwrap_or_default(),
+                token_created_at: r.token_created_at.unwrap_or_default(),
+                kind: r.kind.unwrap_or_default(),
+                bypass_two_factor: r.bypass_two_factor.unwrap_or(false),
+                two_factor_authorized_hash: r.two_factor_authorized_hash,
+                two_factor_authorized_until: r.two_factor_authorized_until,
+            };
+            caller = Some(Caller {
+                user: r.user,
+                token,
+            });
+        } else {
+            target = Some((r.user, r.rooms.map(|j| j.0)));
+        }
+    }
+    Ok(caller.map(|c| (c, target)))
 }
 
 /// A users.list request, already checked and compiled by `query/`.

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::response::Response;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Presented};
 use crate::error::{success, ApiResult};
 use crate::http::extract::RcQuery;
 use crate::service::users_read;
@@ -31,10 +31,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         (status = 401, description = "Not logged in")))]
 pub async fn users_info(
     State(state): State<AppState>,
-    caller: Caller,
+    presented: Presented,
     query: RcQuery,
 ) -> ApiResult<Response> {
-    Ok(success(users_read::info(&state, &caller, &query).await?))
+    Ok(success(users_read::info(&state, &presented, &query).await?))
 }
 
 /// A page of users (users-core §4.3), with the safe `query` / `fields` / `sort`.

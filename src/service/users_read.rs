@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::auth::Caller;
+use crate::auth::{require_username, Caller, Presented};
 use crate::authz::perm;
 use crate::db::users::User;
 use crate::db::users_read::{self, ListQuery, Lookup, RoomItem};
@@ -92,17 +92,64 @@ fn validate_info_params(params: &Map<String, Value>) -> ApiResult<&'static str> 
     Err(ApiError::InvalidParams(messages))
 }
 
-/// GET /api/v1/users.info.
+/// Answer `err` — but only to an authenticated caller: a request whose credentials do not
+/// match gets the 401 first, as on every other route (one extra round trip, error path only).
+async fn after_authentication(state: &AppState, presented: &Presented, err: ApiError) -> ApiError {
+    match presented.resolve(state).await {
+        Ok(Some(caller)) => require_username(caller).err().unwrap_or(err),
+        Ok(None) => ApiError::Unauthenticated,
+        Err(e) => e,
+    }
+}
+
+/// GET /api/v1/users.info. Authentication is folded into the lookup statement, so the whole
+/// answer costs one round trip to the database.
 pub async fn info(
     state: &AppState,
-    caller: &Caller,
+    presented: &Presented,
     query: &RcQuery,
 ) -> ApiResult<Map<String, Value>> {
-    let key = validate_info_params(&query.0)?;
+    let key = match validate_info_params(&query.0) {
+        Ok(key) => key,
+        Err(e) => return Err(after_authentication(state, presented, e).await),
+    };
     let term = query.str(key).unwrap_or_default();
     if term.is_empty() {
-        return Err(ApiError::failure("Invalid search query."));
+        let e = ApiError::failure("Invalid search query.");
+        return Err(after_authentication(state, presented, e).await);
     }
+    // `fields` is checked before the lookup (it may ask for rooms); what the caller may read
+    // of it is decided once the caller is known.
+    let raw_fields = query.str("fields");
+    let everything = Access::new(
+        &state.settings,
+        Viewer {
+            is_self: true,
+            full: true,
+        },
+    );
+    let wants_rooms = match raw_fields {
+        Some(raw) => match Fields::parse(raw, &everything) {
+            Ok(f) => f.user_rooms,
+            Err(_) => {
+                return Err(
+                    after_authentication(state, presented, query::invalid_fields(raw)).await,
+                )
+            }
+        },
+        None => false,
+    } || query.str("includeUserRooms") == Some("true");
+    let lookup = match key {
+        "userId" => Lookup::Id(term.into()),
+        "username" => Lookup::Username(term.into()),
+        "importId" => Lookup::ImportId(term.into()),
+        "email" => Lookup::Email(term.into()),
+        _ => Lookup::FreeSwitchExtension(term.into()),
+    };
+    let (caller, target) = users_read::info_with_caller(&state.db, presented, &lookup, wants_rooms)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let caller = require_username(caller)?;
     let me = &caller.user;
     let is_self = match key {
         "userId" => term == me.id,
@@ -115,31 +162,23 @@ pub async fn info(
         _ => me.free_switch_extension.as_deref() == Some(term),
     };
     let full = caller.can(state, perm::VIEW_FULL_OTHER_USER_INFO);
-    let viewer = Viewer { is_self, full };
     let not_found = || ApiError::failure("User not found.");
-    let lookup = match key {
-        "userId" => Lookup::Id(term.into()),
-        "username" => Lookup::Username(term.into()),
-        // E-mail and import-id probing is answered as "not found" to regular callers.
-        "importId" if viewer.can_view_all_info() => Lookup::ImportId(term.into()),
-        "email" if viewer.can_view_all_info() => Lookup::Email(term.into()),
-        "importId" | "email" => return Err(not_found()),
-        _ => Lookup::FreeSwitchExtension(term.into()),
-    };
-    let access = Access::new(&state.settings, viewer);
-    let fields = match query.str("fields") {
-        Some(raw) => Fields::parse(raw, &access).map_err(|_| query::invalid_fields(raw))?,
-        None => Fields::default(),
-    };
-    let wants_rooms = query.str("includeUserRooms") == Some("true") || fields.user_rooms;
-    let with_rooms = wants_rooms && (is_self || caller.can(state, perm::VIEW_OTHER_USER_CHANNELS));
-    let (user, rooms) = users_read::info(&state.db, &lookup, with_rooms)
-        .await?
-        .ok_or_else(not_found)?;
+    // E-mail and import-id probing is answered as "not found" to regular callers.
+    if matches!(key, "importId" | "email") && !(is_self || full) {
+        return Err(not_found());
+    }
+    let (user, rooms) = target.ok_or_else(not_found)?;
     // A username lookup may have matched the caller by `_id` only after the query.
     let viewer = Viewer {
         is_self: user.id == me.id,
         full,
+    };
+    let rooms =
+        rooms.filter(|_| viewer.is_self || caller.can(state, perm::VIEW_OTHER_USER_CHANNELS));
+    let access = Access::new(&state.settings, viewer);
+    let fields = match raw_fields {
+        Some(raw) => Fields::parse(raw, &access).map_err(|_| query::invalid_fields(raw))?,
+        None => Fields::default(),
     };
     let custom = crate::view::user::readable_custom_fields(&state.settings, viewer);
     let mut out = project(&user, &fields.apply(INFO_FIELDS), viewer, &custom, &fields);

@@ -61,6 +61,23 @@ fn iou(code: &str, reason: impl Into<String>, extra: Value) -> ApiError {
     ApiError::coded_with(code, reason, details)
 }
 
+/// Roles given on a write must exist, and `admin` needs `assign-admin-role`.
+async fn check_given_roles(state: &AppState, caller: &Caller, roles: &[String]) -> ApiResult<()> {
+    if !roles_exist(state, roles).await? {
+        return Err(not_allowed(
+            "Assign_role",
+            "The field Roles consist invalid role id",
+        ));
+    }
+    if roles.iter().any(|r| r == "admin") && !caller.can(state, perm::ASSIGN_ADMIN_ROLE) {
+        return Err(not_allowed(
+            "Assign_admin",
+            "Assigning admin is not allowed",
+        ));
+    }
+    Ok(())
+}
+
 fn not_allowed(action: &str, reason: &str) -> ApiError {
     iou(
         "error-action-not-allowed",
@@ -323,18 +340,7 @@ pub async fn create(
         return Err(not_allowed("Adding_user", "Adding user is not allowed"));
     }
     if let Some(roles) = &roles_in {
-        if !roles_exist(state, roles).await? {
-            return Err(not_allowed(
-                "Assign_role",
-                "The field Roles consist invalid role id",
-            ));
-        }
-        if roles.iter().any(|r| r == "admin") && !caller.can(state, perm::ASSIGN_ADMIN_ROLE) {
-            return Err(not_allowed(
-                "Assign_admin",
-                "Assigning admin is not allowed",
-            ));
-        }
+        check_given_roles(state, caller, roles).await?;
         if !same_roles(roles, &default_roles(state)) && !caller.can(state, perm::ASSIGN_ROLES) {
             return Err(not_allowed("Assign_role", "Assign roles is not allowed"));
         }
@@ -720,18 +726,7 @@ pub async fn update(
     }
     let roles_in = get_strings(data, "roles");
     if let Some(roles) = &roles_in {
-        if !roles_exist(state, roles).await? {
-            return Err(not_allowed(
-                "Assign_role",
-                "The field Roles consist invalid role id",
-            ));
-        }
-        if roles.iter().any(|r| r == "admin") && !caller.can(state, perm::ASSIGN_ADMIN_ROLE) {
-            return Err(not_allowed(
-                "Assign_admin",
-                "Assigning admin is not allowed",
-            ));
-        }
+        check_given_roles(state, caller, roles).await?;
     }
     let username_in = d_str("username").map(str::trim).filter(|u| !u.is_empty());
     if let Some(u) = username_in {

@@ -1035,3 +1035,68 @@ async fn unread_counters_follow_the_settings() {
         vec![("chan".into(), 5), ("dm".into(), 3), ("omni".into(), 1)]
     );
 }
+
+/// users.info folds authentication into its lookup: the answers must still come in
+/// Rocket.Chat's order — 401 before any parameter error, and the username rule.
+#[tokio::test]
+async fn info_authenticates_before_anything_else() {
+    let app = TestApp::new().await;
+    let bob = app.user("bob").await;
+    let wrong = Auth {
+        user_id: bob.user_id.clone(),
+        token: "not-the-token".into(),
+    };
+    let not_logged_in = json!({"success": false, "error": "You must be logged in to do this.",
+        "status": "error", "message": "You must be logged in to do this."});
+    for qs in [
+        "",
+        "userId=",
+        "userId=a&username=b",
+        "fields=%7Boops&userId=x",
+        "userId=nobody",
+        "userId=rocket.cat",
+    ] {
+        let path = format!("/api/v1/users.info?{qs}");
+        app.get(&path, Some(&wrong))
+            .await
+            .assert(401, not_logged_in.clone());
+        app.get(&path, None)
+            .await
+            .assert(401, not_logged_in.clone());
+    }
+    // With valid credentials the same requests get their own errors.
+    assert_eq!(
+        app.get("/api/v1/users.info?userId=", Some(&bob)).await.body["error"],
+        "Invalid search query."
+    );
+    assert_eq!(
+        app.get("/api/v1/users.info?userId=nobody", Some(&bob))
+            .await
+            .body["error"],
+        "User not found."
+    );
+    // A caller without a username is refused on this route (not on /me).
+    sqlx::query("UPDATE users SET username = NULL WHERE id = $1")
+        .bind(&bob.user_id)
+        .execute(app.db())
+        .await
+        .unwrap();
+    let refused =
+        json!({"success": false, "error": "Users must have a username [error-unauthorized]"});
+    app.get("/api/v1/users.info?userId=rocket.cat", Some(&bob))
+        .await
+        .assert(403, refused.clone());
+    app.get("/api/v1/users.info?userId=", Some(&bob))
+        .await
+        .assert(403, refused);
+    app.get("/api/v1/me", Some(&bob)).await.ok();
+    // A logged-out token stops working for users.info at once.
+    let alice = app.user("alice").await;
+    app.get("/api/v1/users.info?userId=rocket.cat", Some(&alice))
+        .await
+        .ok();
+    app.post("/api/v1/logout", Some(&alice), json!({})).await;
+    app.get("/api/v1/users.info?userId=rocket.cat", Some(&alice))
+        .await
+        .assert(401, not_logged_in);
+}
