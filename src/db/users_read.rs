@@ -37,7 +37,6 @@ pub struct RoomItem {
     pub federated: Option<bool>,
 }
 
-
 /// The condition selecting `lookup`'s user from `users u`, with its term as bind `$n`.
 fn lookup_condition(lookup: &Lookup, n: usize) -> (String, &str) {
     match lookup {

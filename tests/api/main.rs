@@ -3,6 +3,7 @@
 mod authz_matrix;
 mod common;
 mod foundation;
+mod hostile;
 mod permissions;
 mod roles;
 mod settings;
