@@ -40,6 +40,18 @@ pub struct User {
     pub email2fa_enabled: Option<bool>,
     pub email2fa_changed_at: Option<DateTime<Utc>>,
     pub totp_enabled: Option<bool>,
+    pub status_source: Option<String>,
+    pub status_expires_at: Option<DateTime<Utc>>,
+    pub status_livechat: Option<String>,
+    pub phone: Option<Value>,
+    pub banners: Option<Value>,
+    pub default_room: Option<String>,
+    pub enable_auto_away: Option<bool>,
+    pub idle_time_limit: Option<f64>,
+    pub open_business_hours: Option<Vec<String>>,
+    pub abac_attributes: Option<Value>,
+    pub oauth: Option<Value>,
+    pub federation: Option<Value>,
     /// Whether a password (argon2id or legacy) exists; computed by the queries, never the hash.
     pub has_password: bool,
 }
@@ -50,6 +62,8 @@ pub const USER_COLUMNS: &str = "u.id, u.username, u.name, u.nickname, u.bio, u.e
     u.created_at, u.updated_at, u.last_login, u.custom_fields, u.settings, u.avatar_origin, u.avatar_etag, \
     u.import_ids, u.free_switch_extension, u.require_password_change, u.require_password_change_reason, u.reason, \
     u.federated, u.email2fa_enabled, u.email2fa_changed_at, u.totp_enabled, \
+    u.status_source, u.status_expires_at, u.status_livechat, u.phone, u.banners, u.default_room, \
+    u.enable_auto_away, u.idle_time_limit, u.open_business_hours, u.abac_attributes, u.oauth, u.federation, \
     EXISTS (SELECT 1 FROM credentials c WHERE c.user_id = u.id AND (c.argon2_hash IS NOT NULL OR c.legacy_bcrypt IS NOT NULL)) AS has_password";
 
 /// Password material. Deliberately not `Serialize` and not `Debug`-printable.

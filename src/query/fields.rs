@@ -114,7 +114,13 @@ fn plain_column(f: UserField) -> Option<(&'static str, Kind)> {
         Roles => ("u.roles", TextArray),
         AvatarOrigin => ("u.avatar_origin", Text),
         Language => ("u.language", Text),
-        // Objects (and secrets) are not filterable.
-        Emails | ImportIds | Settings | CustomFields | Services => return None,
+        StatusSource => ("u.status_source", Text),
+        StatusExpiresAt => ("u.status_expires_at", Date),
+        StatusLivechat => ("u.status_livechat", Text),
+        // Objects (and secrets, and what only the user themself sees) are not filterable.
+        Emails | ImportIds | Settings | CustomFields | Services | Phone | Banners | DefaultRoom
+        | EnableAutoAway | IdleTimeLimit | OpenBusinessHours | AbacAttributes | Oauth => {
+            return None
+        }
     })
 }

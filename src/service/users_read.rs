@@ -51,6 +51,10 @@ const INFO_FIELDS: &[UserField] = {
         Reason,
         Federated,
         FreeSwitchExtension,
+        StatusSource,
+        StatusExpiresAt,
+        StatusLivechat,
+        Phone,
         ImportIds,
         CustomFields,
     ]

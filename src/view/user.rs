@@ -62,6 +62,10 @@ user_fields! {
     Reason = "reason", Public;
     Federated = "federated", Public;
     FreeSwitchExtension = "freeSwitchExtension", Public;
+    StatusSource = "statusSource", Public;
+    StatusExpiresAt = "statusExpiresAt", Public;
+    StatusLivechat = "statusLivechat", Public;
+    Phone = "phone", Full;
     Emails = "emails", Full;
     StatusConnection = "statusConnection", Full;
     StatusDefault = "statusDefault", Full;
@@ -77,6 +81,14 @@ user_fields! {
     Settings = "settings", Full;
     CustomFields = "customFields", Public;
     Services = "services", SelfOnly;
+    // What /me passes through: the user's own business only.
+    Banners = "banners", SelfOnly;
+    DefaultRoom = "defaultRoom", SelfOnly;
+    EnableAutoAway = "enableAutoAway", SelfOnly;
+    IdleTimeLimit = "idleTimeLimit", SelfOnly;
+    OpenBusinessHours = "openBusinessHours", SelfOnly;
+    AbacAttributes = "abacAttributes", SelfOnly;
+    Oauth = "oauth", SelfOnly;
 }
 
 impl UserField {
@@ -163,6 +175,22 @@ pub fn field_value(user: &User, field: UserField, custom: &CustomFieldAccess) ->
             (!visible.is_empty()).then_some(Value::Object(visible))
         }
         Services => Some(services_summary(user)),
+        StatusSource => s(&user.status_source),
+        StatusExpiresAt => user.status_expires_at.as_ref().map(|d| json!(iso(d))),
+        StatusLivechat => s(&user.status_livechat),
+        Phone => user.phone.clone(),
+        Banners => user.banners.clone(),
+        DefaultRoom => s(&user.default_room),
+        EnableAutoAway => user.enable_auto_away.map(Value::Bool),
+        IdleTimeLimit => user.idle_time_limit.map(number),
+        OpenBusinessHours => user.open_business_hours.as_ref().map(|h| json!(h)),
+        AbacAttributes => user.abac_attributes.clone(),
+        // Only the authorized clients, never tokens an OAuth provider may have stored.
+        Oauth => user
+            .oauth
+            .as_ref()
+            .and_then(|o| o.get("authorizedClients"))
+            .map(|c| json!({"authorizedClients": c})),
     }
 }
 
@@ -245,6 +273,10 @@ pub const WRITE_RESULT_FIELDS: &[UserField] = {
         FreeSwitchExtension,
         StatusConnection,
         StatusDefault,
+        StatusSource,
+        StatusExpiresAt,
+        StatusLivechat,
+        Phone,
         LastLogin,
         RequirePasswordChange,
         RequirePasswordChangeReason,
@@ -273,21 +305,37 @@ pub fn me(user: &User, settings: &Settings) -> Map<String, Value> {
             StatusDefault,
             StatusText,
             StatusConnection,
+            StatusSource,
+            StatusExpiresAt,
             Bio,
             AvatarOrigin,
             UtcOffset,
             Language,
+            EnableAutoAway,
+            IdleTimeLimit,
             Roles,
             Active,
+            DefaultRoom,
             CustomFields,
             RequirePasswordChange,
             RequirePasswordChangeReason,
+            StatusLivechat,
+            Banners,
+            Oauth,
             UpdatedAt,
             AvatarETag,
+            OpenBusinessHours,
+            AbacAttributes,
         ],
         viewer,
         &CustomFieldAccess::All,
     );
+    // Non-admins only see the version-update banners (users-core §4.1).
+    if let Some(Value::Object(banners)) = out.get_mut("banners") {
+        if !user.roles.iter().any(|r| r == "admin") {
+            banners.retain(|id, _| id.starts_with("versionUpdate-"));
+        }
+    }
     if let (Some(address), true) = (&user.email, user.email_verified) {
         out.insert("email".into(), json!(address));
     }

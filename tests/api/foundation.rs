@@ -584,3 +584,62 @@ async fn repeated_failures_from_one_ip_block_every_account_from_it() {
         200
     );
 }
+
+#[tokio::test]
+async fn me_passes_through_presence_and_profile_fields() {
+    let app = TestApp::new().await;
+    let auth = app.user("gina").await;
+    sqlx::query(
+        "UPDATE users SET status_livechat = 'available', default_room = 'GENERAL', enable_auto_away = true, \
+         idle_time_limit = 300, banners = $2, oauth = $3, status_source = 'manual', phone = '[{\"phoneNumber\":\"123\"}]' \
+         WHERE id = $1",
+    )
+    .bind(&auth.user_id)
+    .bind(json!({"versionUpdate-8.5.0": {"id": "versionUpdate-8.5.0"}, "other": {"id": "other"}}))
+    .bind(json!({"authorizedClients": ["client-1"], "secretThing": "x"}))
+    .execute(app.db())
+    .await
+    .unwrap();
+    let me = app.get("/api/v1/me", Some(&auth)).await;
+    let me = me.ok();
+    assert_eq!(me["statusLivechat"], "available");
+    assert_eq!(me["defaultRoom"], "GENERAL");
+    assert_eq!(me["enableAutoAway"], true);
+    assert_eq!(me["idleTimeLimit"], 300);
+    assert_eq!(me["statusSource"], "manual");
+    assert_eq!(me["oauth"], json!({"authorizedClients": ["client-1"]}));
+    assert_eq!(
+        me["banners"],
+        json!({"versionUpdate-8.5.0": {"id": "versionUpdate-8.5.0"}})
+    );
+    assert!(me.get("phone").is_none());
+    // Another regular user sees the presence fields but not phone or the /me-only fields.
+    let other = app.user("hank").await;
+    let r = app
+        .get(
+            &format!("/api/v1/users.info?userId={}", auth.user_id),
+            Some(&other),
+        )
+        .await;
+    let u = &r.ok()["user"];
+    assert_eq!(u["statusLivechat"], "available");
+    assert_eq!(u["statusSource"], "manual");
+    for hidden in ["phone", "banners", "oauth", "defaultRoom", "idleTimeLimit"] {
+        assert!(u.get(hidden).is_none(), "{hidden} leaked: {u}");
+    }
+    // The admin sees phone.
+    let admin = app.admin().await;
+    let r = app
+        .get(
+            &format!("/api/v1/users.info?userId={}", auth.user_id),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(r.ok()["user"]["phone"], json!([{"phoneNumber": "123"}]));
+    // Filtering on a self-only field is refused like any hidden field.
+    let q = "/api/v1/users.list?query=%7B%22defaultRoom%22%3A%22GENERAL%22%7D";
+    assert_eq!(
+        app.get(q, Some(&other)).await.body["errorType"],
+        "error-invalid-query"
+    );
+}
