@@ -4,10 +4,11 @@
 pub mod defaults;
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use sqlx::PgPool;
 
+use crate::cache::Versioned;
 use crate::error::ApiError;
 
 /// A permission id (`create-user`, `view-d-room`, …).
@@ -46,13 +47,13 @@ type RoleTable = HashMap<String, Vec<String>>;
 /// Which roles hold each permission, as this instance last read it.
 #[derive(Clone, Default)]
 pub struct Authz {
-    inner: Arc<RwLock<Arc<RoleTable>>>,
+    inner: Arc<Versioned<RoleTable>>,
 }
 
 impl Authz {
     /// True when one of `roles` is listed on `permission` (users-core §1.5).
     pub fn has(&self, roles: &[String], permission: Permission) -> bool {
-        let snap = self.inner.read().expect("authz lock").clone();
+        let snap = self.inner.get();
         snap.get(permission.0)
             .is_some_and(|allowed| allowed.iter().any(|r| roles.contains(r)))
     }
@@ -85,10 +86,19 @@ impl Authz {
     }
 
     pub async fn reload(&self, db: &PgPool) -> Result<(), sqlx::Error> {
-        let rows: Vec<(String, Vec<String>)> = sqlx::query_as("SELECT id, roles FROM permissions")
-            .fetch_all(db)
-            .await?;
-        *self.inner.write().expect("authz lock") = Arc::new(rows.into_iter().collect());
+        // The version comes from the same snapshot as the rows (one statement).
+        let rows: Vec<(i64, Option<String>, Option<Vec<String>>)> = sqlx::query_as(
+            "SELECT v.version, p.id, p.roles FROM cache_versions v LEFT JOIN permissions p ON true \
+             WHERE v.name = 'permissions'",
+        )
+        .fetch_all(db)
+        .await?;
+        let version = rows.first().map(|r| r.0).unwrap_or(0);
+        let table = rows
+            .into_iter()
+            .filter_map(|(_, id, roles)| Some((id?, roles.unwrap_or_default())))
+            .collect();
+        self.inner.install(version, table);
         Ok(())
     }
 }

@@ -7,10 +7,12 @@ pub mod keys;
 
 use std::collections::HashMap;
 use std::marker::PhantomData;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use serde_json::Value;
 use sqlx::PgPool;
+
+use crate::cache::Versioned;
 
 pub use defaults::{Kind, SettingDef, SETTINGS};
 
@@ -82,12 +84,12 @@ pub struct Stored {
 /// The live settings of this instance.
 #[derive(Clone, Default)]
 pub struct Settings {
-    inner: Arc<RwLock<Arc<HashMap<String, Stored>>>>,
+    inner: Arc<Versioned<HashMap<String, Stored>>>,
 }
 
 impl Settings {
     fn snapshot(&self) -> Arc<HashMap<String, Stored>> {
-        self.inner.read().expect("settings lock").clone()
+        self.inner.get()
     }
 
     /// The current value of a setting; the registry default when unset or unreadable.
@@ -146,33 +148,44 @@ impl Settings {
                 ((*id).to_owned(), stored)
             })
             .collect();
-        *self.inner.write().expect("settings lock") = Arc::new(map);
+        self.inner.force(map);
     }
 
     /// Re-read every setting from the database.
     pub async fn reload(&self, db: &PgPool) -> Result<(), sqlx::Error> {
-        let rows: Vec<(String, Value, String, bool, bool)> =
-            sqlx::query_as("SELECT id, value, type, public, hidden FROM settings")
-                .fetch_all(db)
-                .await?;
+        // The version comes from the same snapshot as the rows (one statement).
+        type Row = (
+            i64,
+            Option<String>,
+            Option<Value>,
+            Option<String>,
+            Option<bool>,
+            Option<bool>,
+        );
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT v.version, s.id, s.value, s.type, s.public, s.hidden \
+             FROM cache_versions v LEFT JOIN settings s ON true WHERE v.name = 'settings'",
+        )
+        .fetch_all(db)
+        .await?;
+        let version = rows.first().map(|r| r.0).unwrap_or(0);
         let map = rows
             .into_iter()
-            .map(|(id, value, kind, public, hidden)| {
+            .filter_map(|(_, id, value, kind, public, hidden)| {
+                let id = id?;
                 let kind = defaults::find(&id)
                     .map(|d| d.kind.type_name())
-                    .unwrap_or(leak_kind(&kind));
-                (
-                    id,
-                    Stored {
-                        value,
-                        kind,
-                        public,
-                        hidden,
-                    },
-                )
+                    .unwrap_or(leak_kind(kind.as_deref().unwrap_or("string")));
+                let stored = Stored {
+                    value: value.unwrap_or(Value::Null),
+                    kind,
+                    public: public.unwrap_or(false),
+                    hidden: hidden.unwrap_or(false),
+                };
+                Some((id, stored))
             })
             .collect();
-        *self.inner.write().expect("settings lock") = Arc::new(map);
+        self.inner.install(version, map);
         Ok(())
     }
 }
