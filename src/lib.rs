@@ -8,6 +8,7 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod ids;
+pub mod jobs;
 pub mod notify;
 pub mod query;
 pub mod seed;
@@ -59,6 +60,7 @@ impl App {
         seed::run(&app).await?;
         app.reload_caches().await?;
         notify::spawn_listener(app.clone());
+        jobs::spawn_token_cleanup(app.clone());
         Ok(app)
     }
 

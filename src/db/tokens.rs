@@ -152,3 +152,15 @@ pub async fn user_of_token(
     .fetch_optional(db)
     .await
 }
+
+/// Delete session tokens issued more than `days` days ago (PATs are kept).
+pub async fn delete_expired_sessions(
+    db: impl PgExecutor<'_>,
+    days: i64,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM login_tokens WHERE kind = 'session' AND created_at < now() - make_interval(days => $1)")
+        .bind(days as i32)
+        .execute(db)
+        .await?
+        .rows_affected())
+}

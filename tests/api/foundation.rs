@@ -643,3 +643,39 @@ async fn me_passes_through_presence_and_profile_fields() {
         "error-invalid-query"
     );
 }
+
+#[tokio::test]
+async fn expired_session_tokens_are_removed_but_personal_access_tokens_kept() {
+    let app = TestApp::new().await;
+    let old = app.user("ivy").await;
+    let fresh = app.login("ivy", "pass-word-1").await;
+    sqlx::query(
+        "UPDATE login_tokens SET created_at = now() - interval '91 days' WHERE hashed_token = $1",
+    )
+    .bind(hash_token(&old.token))
+    .execute(app.db())
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO login_tokens (hashed_token, user_id, created_at, kind, name) \
+         VALUES ('pat-hash', $1, now() - interval '400 days', 'personalAccessToken', 'ci')",
+    )
+    .bind(&old.user_id)
+    .execute(app.db())
+    .await
+    .unwrap();
+    let removed = rc_users::jobs::remove_expired_tokens(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(removed, 1);
+    app.get("/api/v1/me", Some(&old))
+        .await
+        .assert(401, not_logged_in());
+    app.get("/api/v1/me", Some(&fresh)).await.ok();
+    let pats: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM login_tokens WHERE hashed_token = 'pat-hash'")
+            .fetch_one(app.db())
+            .await
+            .unwrap();
+    assert_eq!(pats, 1);
+}
