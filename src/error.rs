@@ -222,6 +222,10 @@ impl From<sqlx::Error> for ApiError {
             if matches!(db.code().as_deref(), Some("22021" | "22P05")) {
                 return ApiError::failure("Invalid characters in request");
             }
+            // The statement timeout fired: the request asked for too much work.
+            if db.code().as_deref() == Some("57014") {
+                return ApiError::failure("The request took too long to answer; narrow it down");
+            }
         }
         ApiError::Internal(format!("database: {e}"))
     }

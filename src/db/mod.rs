@@ -16,6 +16,9 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection, PgPool};
 
+/// Upper bound of any one statement (a user-built `query` cannot run away).
+pub const STATEMENT_TIMEOUT: &str = "15s";
+
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// Create the database named in `url` when it does not exist yet.
@@ -68,7 +71,9 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Er
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(
                     PgConnectOptions::from_str(url)?
-                        .log_statements(tracing::log::LevelFilter::Trace),
+                        .log_statements(tracing::log::LevelFilter::Trace)
+                        // No request may hold the database for long, whatever its filter.
+                        .options([("statement_timeout", STATEMENT_TIMEOUT)]),
                 )
                 .await
         };
@@ -85,5 +90,13 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Er
 }
 
 pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
-    MIGRATOR.run(pool).await
+    // Migrations may build indexes on large tables: no statement timeout for them, on a
+    // connection of their own that is closed afterwards.
+    let mut conn = pool.acquire().await?;
+    sqlx::query("SET statement_timeout = 0")
+        .execute(&mut *conn)
+        .await?;
+    let result = MIGRATOR.run(&mut *conn).await;
+    drop(conn.detach());
+    result
 }

@@ -679,3 +679,28 @@ async fn expired_session_tokens_are_removed_but_personal_access_tokens_kept() {
             .unwrap();
     assert_eq!(pats, 1);
 }
+
+#[tokio::test]
+async fn a_statement_timeout_is_a_400_not_a_500() {
+    let app = TestApp::new().await;
+    let mut tx = app.db().begin().await.unwrap();
+    sqlx::query("SET LOCAL statement_timeout = '20ms'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let err = sqlx::query("SELECT pg_sleep(2)")
+        .execute(&mut *tx)
+        .await
+        .unwrap_err();
+    let body = ApiError::from(err).body();
+    assert_eq!(
+        body,
+        json!({"success": false, "error": "The request took too long to answer; narrow it down"})
+    );
+    // The pool's connections carry the server-wide timeout.
+    let timeout: String = sqlx::query_scalar("SHOW statement_timeout")
+        .fetch_one(app.db())
+        .await
+        .unwrap();
+    assert_eq!(timeout, rc_users::db::STATEMENT_TIMEOUT);
+}
