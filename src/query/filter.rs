@@ -6,7 +6,7 @@
 //! Anything else — unknown or unreadable fields, other operators, wrong value types, too deep,
 //! too large — is rejected with one and the same error, so a filter is never an oracle.
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, TimeZone, Utc};
 use serde_json::{Map, Value};
 
 use super::fields::{Access, Column, Kind};
@@ -288,17 +288,27 @@ fn date(v: &Value) -> R<DateTime<Utc>> {
         Value::Object(o) if is_ejson_date(o) => &o["$date"],
         other => other,
     };
-    match inner {
+    let d = match inner {
         Value::String(s) => DateTime::parse_from_rfc3339(s)
             .map(|d| d.with_timezone(&Utc))
-            .map_err(|_| InvalidQuery),
+            .map_err(|_| InvalidQuery)?,
         Value::Number(n) => n
             .as_i64()
             .and_then(|ms| Utc.timestamp_millis_opt(ms).single())
-            .ok_or(InvalidQuery),
-        _ => Err(InvalidQuery),
+            .ok_or(InvalidQuery)?,
+        _ => return Err(InvalidQuery),
+    };
+    // PostgreSQL's timestamptz starts in 4713 BC (chrono's range reaches further back, and
+    // a bind outside the column's range fails in the database): refuse, never a 500.
+    if d.year() < MIN_YEAR {
+        return Err(InvalidQuery);
     }
+    Ok(d)
 }
+
+/// Earliest year a date in a filter may have (astronomical numbering; PostgreSQL's
+/// timestamptz range begins in late 4713 BC = year -4712).
+const MIN_YEAR: i32 = -4711;
 
 /// Compile a filter to a SQL condition over `users u`; values go to `b` as binds.
 pub fn to_sql(f: &Filter, b: &mut SqlBuilder) -> String {
@@ -419,8 +429,9 @@ fn array_leaf(c: &str, op: &Op, b: &mut SqlBuilder) -> String {
         // The arrays always exist (possibly empty), as Rocket.Chat's `roles` do.
         Op::Eq(Scalar::Null) | Op::Exists(false) => "false".into(),
         Op::Ne(Scalar::Null) | Op::Exists(true) => "true".into(),
-        Op::Eq(v) => format!("{} = ANY({c})", bind_scalar(v, b)),
-        Op::Ne(v) => format!("NOT ({} = ANY({c}))", bind_scalar(v, b)),
+        // Containment (`@>`), not `= ANY(…)`: the GIN index (users_roles_idx) serves it.
+        Op::Eq(v) => format!("{c} @> ARRAY[{}::text]", bind_scalar(v, b)),
+        Op::Ne(v) => format!("NOT ({c} @> ARRAY[{}::text])", bind_scalar(v, b)),
         Op::In(items) => format!("({c} && {})", bind_list(Kind::TextArray, items, b).0),
         Op::Nin(items) => format!("NOT ({c} && {})", bind_list(Kind::TextArray, items, b).0),
         Op::Cmp(..) => "false".into(),
@@ -534,7 +545,7 @@ mod tests {
             true,
         )
         .unwrap();
-        assert_eq!(s, "(u.name ~* $1 OR $2 = ANY(u.roles))");
+        assert_eq!(s, "(u.name ~* $1 OR u.roles @> ARRAY[$2::text])");
         let (s, _) = sql(
             r#"{"createdAt":{"$gte":{"$date":"2023-01-01T00:00:00Z"}}}"#,
             true,
@@ -577,6 +588,14 @@ mod tests {
         ] {
             assert_eq!(sql(raw, full).map(|_| ()), Err(InvalidQuery), "{raw}");
         }
+        // Dates PostgreSQL cannot hold (chrono can): refused, not sent to the database.
+        for raw in [
+            r#"{"createdAt":{"$gt":{"$date":-8000000000000000}}}"#,
+            r#"{"createdAt":{"$in":[{"$date":-220000000000000}]}}"#,
+        ] {
+            assert_eq!(sql(raw, true).map(|_| ()), Err(InvalidQuery), "{raw}");
+        }
+        assert!(sql(r#"{"createdAt":{"$gt":{"$date":-100000000000000}}}"#, true).is_ok());
         let deep = format!("{}{{}}{}", r#"{"$and":["#.repeat(9), "]}".repeat(9));
         assert_eq!(sql(&deep, true).map(|_| ()), Err(InvalidQuery));
         let many: Vec<String> = (0..101).map(|i| format!("\"u{i}\"")).collect();

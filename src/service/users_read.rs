@@ -184,7 +184,7 @@ pub async fn info(
         Some(raw) => Fields::parse(raw, &access).map_err(|_| query::invalid_fields(raw))?,
         None => Fields::default(),
     };
-    let custom = crate::view::user::readable_custom_fields(&state.settings, viewer);
+    let custom = info_custom_fields(state, viewer);
     let mut out = project(&user, &fields.apply(INFO_FIELDS), viewer, &custom, &fields);
     out.insert(
         "canViewAllInfo".into(),
@@ -199,6 +199,23 @@ pub async fn info(
     let mut body = Map::new();
     body.insert("user".into(), Value::Object(out));
     Ok(body)
+}
+
+/// The custom fields users.info shows (users-core §4.2): the declared `public` ones, or —
+/// for the user themself and `view-full-other-user-info` holders — every *declared* one. A
+/// stored key no longer in `Accounts_CustomFields` is not shown to anyone.
+fn info_custom_fields(state: &AppState, viewer: Viewer) -> CustomFieldAccess {
+    match crate::view::user::readable_custom_fields(&state.settings, viewer) {
+        CustomFieldAccess::All => CustomFieldAccess::Only(
+            state
+                .settings
+                .custom_fields()
+                .into_iter()
+                .map(|d| d.name)
+                .collect(),
+        ),
+        public => public,
+    }
 }
 
 /// Render `fields` of `user`, honouring `customFields.<key>` selections.

@@ -5,6 +5,7 @@ mod common;
 mod foundation;
 mod hostile;
 mod permissions;
+mod review_reads;
 mod roles;
 mod settings;
 mod users_read;
