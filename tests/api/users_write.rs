@@ -1239,7 +1239,7 @@ async fn set_active_status() {
         json!({"userId": "nobody", "activeStatus": false}),
     )
     .await
-    .assert(400, coded("error-invalid-user", "Invalid user"));
+    .assert(400, failure("User not found"));
     // Holding only manage-moderation-actions passes the route gate but not the operation.
     app.set_permission("manage-moderation-actions", &["admin", "user"])
         .await;
