@@ -132,12 +132,19 @@ fn identity_error(method: &str) -> ApiError {
 }
 
 fn last_admin(active: bool) -> ApiError {
-    let reason = if active {
-        "Leaving the app without an active admin is not allowed"
+    if active {
+        // Rocket.Chat's deactivation error carries these details.
+        ApiError::coded_with(
+            "error-action-not-allowed",
+            "Leaving the app without an active admin is not allowed",
+            json!({"method": "removeUserFromRole", "action": "Remove_last_admin"}),
+        )
     } else {
-        "Leaving the app without an admin is not allowed"
-    };
-    ApiError::coded("error-action-not-allowed", reason)
+        ApiError::coded(
+            "error-action-not-allowed",
+            "Leaving the app without an admin is not allowed",
+        )
+    }
 }
 
 fn invalid_password(method: &str) -> ApiError {
@@ -534,8 +541,8 @@ fn check_editing_rules(
             return Err(update("Edit user real name is not allowed"));
         }
     }
-    if let Some(e) = ch.email {
-        let current = target.email.as_deref().unwrap_or("");
+    // Like Rocket.Chat, the rule only guards replacing an existing address.
+    if let (Some(e), Some(current)) = (ch.email, target.email.as_deref()) {
         if !current.eq_ignore_ascii_case(e.trim())
             && !s.get(&keys::ACCOUNTS_ALLOW_EMAIL_CHANGE)
             && !other_info

@@ -209,3 +209,45 @@ async fn huge_names_are_refused_cleanly() {
         .unwrap();
     assert_eq!(stored.as_deref(), Some("bob name"));
 }
+
+// `Accounts_AllowEmailChange=false` only forbids replacing an address: a user without one may
+// still be given one (Rocket.Chat's rule checks the existing first address).
+#[tokio::test]
+async fn email_change_setting_only_guards_an_existing_address() {
+    let app = TestApp::new().await;
+    let bob = app.user("bob").await;
+    app.set_setting("Accounts_AllowEmailChange", json!(false))
+        .await;
+    app.post(
+        "/api/v1/users.update",
+        Some(&bob),
+        json!({"userId": bob.user_id, "data": {"email": "other@rc-users.test"}}),
+    )
+    .await
+    .assert(
+        400,
+        json!({"success": false, "error": "Edit user email is not allowed [error-action-not-allowed]",
+               "errorType": "error-action-not-allowed",
+               "details": {"method": "insertOrUpdateUser", "action": "Update_user"}}),
+    );
+    sqlx::query("UPDATE users SET email = NULL WHERE id = $1")
+        .bind(&bob.user_id)
+        .execute(app.db())
+        .await
+        .unwrap();
+    // (A fresh account passes the 2FA check without a code.)
+    let r = app
+        .post(
+            "/api/v1/users.update",
+            Some(&bob),
+            json!({"userId": bob.user_id, "data": {"email": "new@rc-users.test"}}),
+        )
+        .await;
+    assert_eq!(r.ok()["user"]["emails"][0]["address"], "new@rc-users.test");
+    let stored: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+        .bind(&bob.user_id)
+        .fetch_one(app.db())
+        .await
+        .unwrap();
+    assert_eq!(stored.as_deref(), Some("new@rc-users.test"));
+}
