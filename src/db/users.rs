@@ -334,6 +334,8 @@ pub struct UserPatch {
     pub active: Option<bool>,
     pub require_password_change: Option<Option<bool>>,
     pub clear_require_password_change_reason: bool,
+    /// Clears the registration `reason` (done on activation).
+    pub clear_reason: bool,
     /// Merged key by key into `custom_fields`.
     pub custom_fields: Option<serde_json::Map<String, Value>>,
     pub free_switch_extension: Option<Option<String>>,
@@ -354,6 +356,7 @@ impl UserPatch {
             && self.active.is_none()
             && self.require_password_change.is_none()
             && !self.clear_require_password_change_reason
+            && !self.clear_reason
             && self.custom_fields.is_none()
             && self.free_switch_extension.is_none()
     }
@@ -404,6 +407,9 @@ pub async fn update(db: impl PgExecutor<'_>, id: &str, p: &UserPatch) -> Result<
     }
     if p.clear_require_password_change_reason {
         q.push(", require_password_change_reason = NULL");
+    }
+    if p.clear_reason {
+        q.push(", reason = NULL");
     }
     if let Some(v) = &p.custom_fields {
         q.push(", custom_fields = coalesce(custom_fields, '{}'::jsonb) || ")

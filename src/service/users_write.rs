@@ -132,12 +132,19 @@ fn identity_error(method: &str) -> ApiError {
 }
 
 fn last_admin(active: bool) -> ApiError {
-    let reason = if active {
-        "Leaving the app without an active admin is not allowed"
+    if active {
+        // Rocket.Chat's deactivation error carries these details.
+        ApiError::coded_with(
+            "error-action-not-allowed",
+            "Leaving the app without an active admin is not allowed",
+            json!({"method": "removeUserFromRole", "action": "Remove_last_admin"}),
+        )
     } else {
-        "Leaving the app without an admin is not allowed"
-    };
-    ApiError::coded("error-action-not-allowed", reason)
+        ApiError::coded(
+            "error-action-not-allowed",
+            "Leaving the app without an admin is not allowed",
+        )
+    }
 }
 
 fn invalid_password(method: &str) -> ApiError {
@@ -204,7 +211,10 @@ async fn apply_custom_fields(
                     patch.add_roles.push(role);
                 }
             }
-            RecordFieldWrite::Set(RecordField::Name, v) => patch.name = Some(Some(v)),
+            RecordFieldWrite::Set(RecordField::Name, v) => {
+                name::check_size(&v)?;
+                patch.name = Some(Some(v));
+            }
             RecordFieldWrite::Set(RecordField::Nickname, v) => patch.nickname = Some(Some(v)),
             RecordFieldWrite::Set(RecordField::Bio, v) => patch.bio = Some(Some(v)),
             RecordFieldWrite::Set(RecordField::StatusText, v) => patch.status_text = Some(Some(v)),
@@ -314,7 +324,8 @@ pub async fn create(
     let email_in = get_str(body, "email").unwrap_or("");
     let password_in = get_str(body, "password").unwrap_or("");
     let set_random = get_bool(body, "setRandomPassword").unwrap_or(false);
-    let roles_in = get_strings(body, "roles");
+    // An empty list does not replace the default roles (Rocket.Chat: only a non-empty one does).
+    let roles_in = get_strings(body, "roles").filter(|r| !r.is_empty());
     let extension = get_str(body, "freeSwitchExtension")
         .map(str::trim)
         .filter(|s| !s.is_empty());
@@ -323,6 +334,7 @@ pub async fn create(
     if !name::is_valid(name_in) {
         return Err(ApiError::failure(name::INVALID_NAME));
     }
+    name::check_size(name_in)?;
     // 2. custom fields
     let custom = custom_fields_plan(state, get_obj(body, "customFields"), false)?;
     // 3. voice-call extension
@@ -529,8 +541,8 @@ fn check_editing_rules(
             return Err(update("Edit user real name is not allowed"));
         }
     }
-    if let Some(e) = ch.email {
-        let current = target.email.as_deref().unwrap_or("");
+    // Like Rocket.Chat, the rule only guards replacing an existing address.
+    if let (Some(e), Some(current)) = (ch.email, target.email.as_deref()) {
         if !current.eq_ignore_ascii_case(e.trim())
             && !s.get(&keys::ACCOUNTS_ALLOW_EMAIL_CHANGE)
             && !other_info
@@ -647,6 +659,7 @@ async fn apply_active_status(
     }
     let patch = UserPatch {
         active: Some(active),
+        clear_reason: active,
         ..Default::default()
     };
     users::update(&mut *conn, &target.id, &patch).await?;
@@ -668,7 +681,9 @@ pub async fn set_active_status(
             json!({"method": "setUserActiveStatus"}),
         ));
     }
-    let invalid = || ApiError::coded("error-invalid-user", "Invalid user");
+    // Rocket.Chat's operation does nothing for an unknown id; the endpoint then fails to
+    // re-read the user.
+    let invalid = || ApiError::failure("User not found");
     let unlocked = users::by_id(&state.db, user_id)
         .await?
         .ok_or_else(invalid)?;
@@ -703,6 +718,7 @@ pub async fn update(
         if !name::is_valid(n) {
             return Err(ApiError::failure(name::INVALID_NAME));
         }
+        name::check_size(n)?;
     }
     // 2. custom fields
     let custom = custom_fields_plan(state, get_obj(data, "customFields"), false)?;
@@ -743,7 +759,10 @@ pub async fn update(
         ));
     };
     // 6. editing rules
-    let password_in = d_str("password").filter(|p| !p.is_empty());
+    // Any non-empty value meets the editing rule; only a non-blank one is applied, trimmed
+    // (the policy sees the value as sent, as in Rocket.Chat).
+    let password_raw = d_str("password").filter(|p| !p.is_empty());
+    let password_in = password_raw.filter(|p| !p.trim().is_empty());
     let changes = Changes {
         any: !data.is_empty(),
         roles: roles_in.as_deref(),
@@ -751,7 +770,7 @@ pub async fn update(
         status_text: d_str("statusText"),
         name: d_str("name"),
         email: d_str("email"),
-        password: password_in.is_some(),
+        password: password_raw.is_some(),
         extension: d_str("freeSwitchExtension"),
     };
     check_editing_rules(state, caller, &target, &changes, true)?;
@@ -801,8 +820,8 @@ pub async fn update(
             patch.require_password_change = Some(Some(true));
         } else if let Some(p) = password_in {
             password::check_policy(&state.settings, p)?;
-            check_history(state, &target.id, p, "insertOrUpdateUser").await?;
-            new_password = Some(p.to_owned());
+            check_history(state, &target.id, p.trim(), "insertOrUpdateUser").await?;
+            new_password = Some(p.trim().to_owned());
         }
     }
     if let Some(v) = get_bool(data, "requirePasswordChange") {
@@ -991,6 +1010,7 @@ pub async fn register(state: &AppState, body: &Map<String, Value>) -> ApiResult<
         if !name::is_valid(n) {
             return Err(ApiError::failure(name::INVALID_NAME));
         }
+        name::check_size(n)?;
     }
     let username_trim = username_in.trim();
     let taken = || ApiError::failure("Username is already in use");
@@ -1114,6 +1134,7 @@ pub async fn update_own_basic_info(
         if !name::is_valid(n) {
             return Err(ApiError::failure(name::INVALID_NAME));
         }
+        name::check_size(n)?;
     }
     // 2. profile changes allowed at all
     if !state

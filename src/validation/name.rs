@@ -21,6 +21,26 @@ pub fn is_valid(name: &str) -> bool {
 /// The text an error interpolates is not needed: the failure text is fixed.
 pub const INVALID_NAME: &str = "Name contains invalid characters";
 
+/// Longest real name stored. Rocket.Chat has no limit, but the name is in a b-tree index
+/// (`users_name_insensitive_idx`), whose entries cannot exceed ~2.7 kB: without a cap a long
+/// name would fail inside the database. Deviation from the reference, named like the bio and
+/// nickname limits.
+pub const NAME_MAX: usize = 500;
+const NAME_MAX_BYTES: usize = 2000;
+
+/// `Name size exceeds 500 characters [error-name-size-exceeded]` for a name too long to store
+/// (counted in characters, and in bytes of its lower-cased form, which the index holds).
+pub fn check_size(name: &str) -> Result<(), crate::error::ApiError> {
+    let n = name.trim();
+    if n.chars().count() > NAME_MAX || n.to_lowercase().len() > NAME_MAX_BYTES {
+        return Err(crate::error::ApiError::coded(
+            "error-name-size-exceeded",
+            format!("Name size exceeds {NAME_MAX} characters"),
+        ));
+    }
+    Ok(())
+}
+
 /// Decode `%XX` escapes; `None` when an escape is malformed or the bytes are not UTF-8
 /// (where JavaScript's decoder throws `URIError`).
 fn percent_decode(s: &str) -> Option<String> {

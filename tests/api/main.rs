@@ -10,3 +10,4 @@ mod roles;
 mod settings;
 mod users_read;
 mod users_write;
+mod users_write_review;

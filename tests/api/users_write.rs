@@ -1158,9 +1158,10 @@ async fn update_active_and_deactivation_rules() {
     .await
     .assert(
         400,
-        coded(
+        coded_d(
             "error-action-not-allowed",
             "Leaving the app without an active admin is not allowed",
+            json!({"method": "removeUserFromRole", "action": "Remove_last_admin"}),
         ),
     );
 }
@@ -1228,9 +1229,10 @@ async fn set_active_status() {
     .await
     .assert(
         400,
-        coded(
+        coded_d(
             "error-action-not-allowed",
             "Leaving the app without an active admin is not allowed",
+            json!({"method": "removeUserFromRole", "action": "Remove_last_admin"}),
         ),
     );
     app.post(
@@ -1239,7 +1241,7 @@ async fn set_active_status() {
         json!({"userId": "nobody", "activeStatus": false}),
     )
     .await
-    .assert(400, coded("error-invalid-user", "Invalid user"));
+    .assert(400, failure("User not found"));
     // Holding only manage-moderation-actions passes the route gate but not the operation.
     app.set_permission("manage-moderation-actions", &["admin", "user"])
         .await;
