@@ -170,7 +170,7 @@ pub async fn increment_unread(
     Ok(sqlx::query(
         "UPDATE subscriptions s SET unread = s.unread + 1, updated_at = now() \
          WHERE s.rid = $1 AND s.user_id <> $2 \
-         AND ($3 OR s.user_id IN (SELECT u.id FROM users u WHERE u.username = ANY($4)))",
+         AND ($3 OR s.user_id IN (SELECT u.id FROM users u WHERE lower(u.username) = ANY(SELECT lower(x) FROM unnest($4::text[]) x) AND u.username = ANY($4)))",
     )
     .bind(rid)
     .bind(sender_id)

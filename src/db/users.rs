@@ -172,7 +172,7 @@ pub async fn by_username(
     username: &str,
 ) -> Result<Option<User>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {USER_COLUMNS} FROM users u WHERE u.username = $1"
+        "SELECT {USER_COLUMNS} FROM users u WHERE lower(u.username) = lower($1) AND u.username = $1"
     ))
     .bind(username)
     .fetch_optional(db)
