@@ -336,6 +336,8 @@ pub struct UserPatch {
     pub clear_require_password_change_reason: bool,
     /// Clears the registration `reason` (done on activation).
     pub clear_reason: bool,
+    /// Omnichannel availability (`statusLivechat`).
+    pub status_livechat: Option<String>,
     /// Merged key by key into `custom_fields`.
     pub custom_fields: Option<serde_json::Map<String, Value>>,
     pub free_switch_extension: Option<Option<String>>,
@@ -357,6 +359,7 @@ impl UserPatch {
             && self.require_password_change.is_none()
             && !self.clear_require_password_change_reason
             && !self.clear_reason
+            && self.status_livechat.is_none()
             && self.custom_fields.is_none()
             && self.free_switch_extension.is_none()
     }
@@ -410,6 +413,9 @@ pub async fn update(db: impl PgExecutor<'_>, id: &str, p: &UserPatch) -> Result<
     }
     if p.clear_reason {
         q.push(", reason = NULL");
+    }
+    if let Some(v) = &p.status_livechat {
+        q.push(", status_livechat = ").push_bind(v.clone());
     }
     if let Some(v) = &p.custom_fields {
         q.push(", custom_fields = coalesce(custom_fields, '{}'::jsonb) || ")

@@ -657,9 +657,12 @@ async fn apply_active_status(
         relinquish(&mut *conn, &target.id, confirm_relinquish).await?;
         tokens::delete_all_of_user(&mut *conn, &target.id).await?;
     }
+    // A deactivated omnichannel agent is no longer available (and stays so when re-activated).
+    let is_agent = target.roles.iter().any(|r| r == "livechat-agent");
     let patch = UserPatch {
         active: Some(active),
         clear_reason: active,
+        status_livechat: (!active && is_agent).then(|| "not-available".to_owned()),
         ..Default::default()
     };
     users::update(&mut *conn, &target.id, &patch).await?;

@@ -251,3 +251,47 @@ async fn email_change_setting_only_guards_an_existing_address() {
         .unwrap();
     assert_eq!(stored.as_deref(), Some("new@rc-users.test"));
 }
+
+#[tokio::test]
+async fn deactivating_an_agent_makes_it_not_available() {
+    let app = TestApp::new().await;
+    let admin = app.admin().await;
+    let id = app
+        .insert_user("agent.one", "pw-agent-1", &["user", "livechat-agent"])
+        .await;
+    sqlx::query("UPDATE users SET status_livechat = 'available' WHERE id = $1")
+        .bind(&id)
+        .execute(app.db())
+        .await
+        .unwrap();
+    let set = |active: bool| json!({"userId": id, "activeStatus": active});
+    app.post("/api/v1/users.setActiveStatus", Some(&admin), set(false))
+        .await
+        .ok();
+    let (livechat, roles): (Option<String>, Vec<String>) =
+        sqlx::query_as("SELECT status_livechat, roles FROM users WHERE id = $1")
+            .bind(&id)
+            .fetch_one(app.db())
+            .await
+            .unwrap();
+    assert_eq!(livechat.as_deref(), Some("not-available"));
+    assert_eq!(
+        roles,
+        vec!["user", "livechat-agent"],
+        "roles are kept on deactivation"
+    );
+    app.post("/api/v1/users.setActiveStatus", Some(&admin), set(true))
+        .await
+        .ok();
+    let livechat: Option<String> =
+        sqlx::query_scalar("SELECT status_livechat FROM users WHERE id = $1")
+            .bind(&id)
+            .fetch_one(app.db())
+            .await
+            .unwrap();
+    assert_eq!(
+        livechat.as_deref(),
+        Some("not-available"),
+        "re-activation leaves it not-available"
+    );
+}
