@@ -35,21 +35,28 @@ pub async fn list(db: impl PgExecutor<'_>) -> Result<Vec<Role>, sqlx::Error> {
     .await
 }
 
-pub async fn by_id(db: impl PgExecutor<'_>, id: &str) -> Result<Option<Role>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {ROLE_COLUMNS} FROM roles WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(db)
-        .await
+/// How a read locks the role row until the transaction ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lock {
+    None,
+    /// Against deletion (a concurrent `roles.delete` waits, then sees the new holder).
+    Share,
+    /// Against any concurrent change.
+    Update,
 }
 
-/// The role row, locked against deletion until the transaction ends (a concurrent
-/// `roles.delete` waits, then sees the new holder).
-pub async fn by_id_for_share(
+pub async fn by_id(
     db: impl PgExecutor<'_>,
     id: &str,
+    lock: Lock,
 ) -> Result<Option<Role>, sqlx::Error> {
+    let suffix = match lock {
+        Lock::None => "",
+        Lock::Share => " FOR SHARE",
+        Lock::Update => " FOR UPDATE",
+    };
     sqlx::query_as(&format!(
-        "SELECT {ROLE_COLUMNS} FROM roles WHERE id = $1 FOR SHARE"
+        "SELECT {ROLE_COLUMNS} FROM roles WHERE id = $1{suffix}"
     ))
     .bind(id)
     .fetch_optional(db)
@@ -66,18 +73,6 @@ pub async fn by_id_or_name_for_update(
          ORDER BY (id = $1) DESC LIMIT 1 FOR UPDATE"
     ))
     .bind(id_or_name)
-    .fetch_optional(db)
-    .await
-}
-
-pub async fn by_id_for_update(
-    db: impl PgExecutor<'_>,
-    id: &str,
-) -> Result<Option<Role>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {ROLE_COLUMNS} FROM roles WHERE id = $1 FOR UPDATE"
-    ))
-    .bind(id)
     .fetch_optional(db)
     .await
 }

@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 
 use crate::auth::Caller;
 use crate::authz::perm;
-use crate::db::roles::{self, Role, RoleData};
+use crate::db::roles::{self, Lock, Role, RoleData};
 use crate::db::users::{self, User};
 use crate::error::{violated_constraint, ApiError, ApiResult};
 use crate::http::extract::RcQuery;
@@ -75,7 +75,7 @@ pub async fn users_in_role(
     if room_id.is_some() && !caller.can(state, perm::VIEW_OTHER_USER_CHANNELS) {
         return Err(ApiError::coded("error-not-allowed", "Not allowed"));
     }
-    let role = roles::by_id(&state.db, role_id)
+    let role = roles::by_id(&state.db, role_id, Lock::None)
         .await?
         .ok_or_else(|| ApiError::coded_no_reason("error-invalid-roleId"))?;
     let room_id = room_id.filter(|_| role.is_room_scoped());
@@ -104,7 +104,7 @@ pub async fn add_user_to_role(
     let method = "authorization:addUserToRole";
 
     let mut tx = state.db.begin().await?;
-    let Some(role) = roles::by_id_for_share(&mut *tx, role_id).await? else {
+    let Some(role) = roles::by_id(&mut *tx, role_id, Lock::Share).await? else {
         // error and errorType are swapped in Rocket.Chat; kept.
         return Err(ApiError::failure_typed(
             "error-role-not-found",
@@ -170,7 +170,7 @@ pub async fn remove_user_from_role(
             "There is no user with this username",
         ));
     };
-    let Some(role) = roles::by_id(&mut *tx, role_id).await? else {
+    let Some(role) = roles::by_id(&mut *tx, role_id, Lock::None).await? else {
         return Err(role_not_exists());
     };
     // Serialise every removal of the admin role before looking at who holds it.
@@ -308,7 +308,7 @@ pub async fn update(
     }
     let role_id = body["roleId"].as_str().unwrap_or_default();
     let mut tx = state.db.begin().await?;
-    let Some(role) = roles::by_id_for_update(&mut *tx, role_id).await? else {
+    let Some(role) = roles::by_id(&mut *tx, role_id, Lock::Update).await? else {
         return Err(role_not_exists());
     };
     let name = text(&body, "name").unwrap_or(&role.name);

@@ -630,6 +630,19 @@ async fn guard_last_admin(
     }
 }
 
+/// The active-status operation itself needs `edit-other-user-active-status` (the route also
+/// admits `manage-moderation-actions`).
+fn may_set_active_status(state: &AppState, caller: &Caller) -> ApiResult<()> {
+    if caller.can(state, perm::EDIT_OTHER_USER_ACTIVE_STATUS) {
+        return Ok(());
+    }
+    Err(ApiError::coded_with(
+        "error-not-allowed",
+        "Not allowed",
+        json!({"method": "setUserActiveStatus"}),
+    ))
+}
+
 /// The active-status operation (users-core §4.8), inside the caller's transaction.
 async fn apply_active_status(
     state: &AppState,
@@ -639,13 +652,7 @@ async fn apply_active_status(
     active: bool,
     confirm_relinquish: bool,
 ) -> ApiResult<()> {
-    if !caller.can(state, perm::EDIT_OTHER_USER_ACTIVE_STATUS) {
-        return Err(ApiError::coded_with(
-            "error-not-allowed",
-            "Not allowed",
-            json!({"method": "setUserActiveStatus"}),
-        ));
-    }
+    may_set_active_status(state, caller)?;
     if target.federated == Some(true) {
         return Err(ApiError::coded(
             "error-user-is-federated",
@@ -677,13 +684,7 @@ pub async fn set_active_status(
     active: bool,
     confirm_relinquish: bool,
 ) -> ApiResult<()> {
-    if !caller.can(state, perm::EDIT_OTHER_USER_ACTIVE_STATUS) {
-        return Err(ApiError::coded_with(
-            "error-not-allowed",
-            "Not allowed",
-            json!({"method": "setUserActiveStatus"}),
-        ));
-    }
+    may_set_active_status(state, caller)?;
     // Rocket.Chat's operation does nothing for an unknown id; the endpoint then fails to
     // re-read the user.
     let invalid = || ApiError::failure("User not found");
