@@ -21,6 +21,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use serde_json::Value;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -28,6 +29,8 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::error::ApiError;
 use crate::AppState;
+
+static REQUEST_ID: header::HeaderName = header::HeaderName::from_static("x-request-id");
 
 #[derive(OpenApi)]
 #[openapi(
@@ -96,7 +99,13 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(fallback)
         .method_not_allowed_fallback(fallback)
-        .layer(TraceLayer::new_for_http())
+        // Every request gets an id (or keeps the caller's), logged in its span and echoed back.
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+            let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
         .layer(SetSensitiveRequestHeadersLayer::from_shared(sensitive))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::internal("handler panicked").into_response()

@@ -243,6 +243,8 @@ async fn me_shape_and_no_secrets() {
     assert_eq!(r.headers["content-type"], "application/json");
     assert_eq!(r.headers["cache-control"], "no-store");
     assert_eq!(r.headers["pragma"], "no-cache");
+    // Every answer carries a request id (a UUID unless the client sent one).
+    assert_eq!(r.headers["x-request-id"].len(), 36);
 }
 
 #[tokio::test]
