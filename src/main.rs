@@ -4,6 +4,10 @@ use rc_users::config::{Config, HELP};
 use rc_users::App;
 use tracing_subscriber::EnvFilter;
 
+/// Measured: glibc malloc was a quarter of the server's CPU on users.list; mimalloc cuts it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() {
     if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
