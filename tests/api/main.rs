@@ -4,6 +4,7 @@ mod authz_matrix;
 mod common;
 mod foundation;
 mod hostile;
+mod openapi;
 mod permissions;
 mod review_reads;
 mod roles;
